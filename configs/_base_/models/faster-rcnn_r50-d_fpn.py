@@ -1,0 +1,14 @@
+# Faster R-CNN + FPN (mmdet's base model) with the tricks_mm ResNet as backbone (paper Section 6.1).
+_base_ = 'mmdet::_base_/models/faster-rcnn_r50_fpn.py'
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='tricks_mm.TricksResNet',
+        depth=50,
+        variant='D',
+        out_indices=(0, 1, 2, 3),
+        frozen_stages=1,
+        norm_cfg=dict(type='BN', requires_grad=False),
+        norm_eval=True,
+        zero_init_residual=False),
+    neck=dict(in_channels=[256, 512, 1024, 2048]))

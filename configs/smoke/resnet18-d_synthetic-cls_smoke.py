@@ -1,0 +1,6 @@
+# Smoke: ResNet-18-D classifier on the synthetic shapes, a few iterations on the CPU.
+_base_ = [
+    '../_base_/models/resnet50-d_cls.py', '../_base_/datasets/synthetic_cls.py',
+    'mmpretrain::_base_/default_runtime.py', '../_base_/schedules/smoke_iters.py'
+]
+model = dict(backbone=dict(depth=18), head=dict(num_classes=4, in_channels=512, topk=(1, )))

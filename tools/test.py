@@ -1,0 +1,45 @@
+"""Evaluate a checkpoint on a classifier (mmpretrain), detector (mmdet) or segmentor (mmseg) config;
+the config's ``default_scope`` decides. Same flags as mmdet's ``tools/test.py``."""
+import argparse
+import os.path as osp
+
+import tricks_mm  # noqa: F401  (safe checkpoint loading)
+from tricks_mm.apis.cli import DictAction, build_runner, load_config, local_rank_env, set_show_dir
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save the evaluation metrics')
+    parser.add_argument('--out', help='dump every prediction to this pickle file (.pkl)')
+    parser.add_argument('--show-dir', help='draw predictions into this folder')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, e.g. test_dataloader.batch_size=4')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    local_rank_env(args)
+    return args
+
+
+def main():
+    args = parse_args()
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
+    if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
+        raise ValueError(f'--out must be a .pkl or .pickle file, got {args.out}')
+    cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
+    cfg.load_from = args.checkpoint
+    if args.show_dir:
+        set_show_dir(cfg, args.show_dir)
+    runner = build_runner(cfg)
+    if args.out:
+        from mmengine.evaluator import DumpResults
+        runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
+    metrics = runner.test()
+    print({k: round(float(v), 4) if isinstance(v, (int, float)) else v for k, v in metrics.items()})
+
+
+if __name__ == '__main__':
+    main()

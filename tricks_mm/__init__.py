@@ -1,0 +1,12 @@
+"""tricks_mm: the "Bag of Tricks for Image Classification with CNNs" (He et al., CVPR 2019) for OpenMMLab.
+
+Importing the package makes mmengine load checkpoints with ``weights_only=True`` and an allow-list
+(:mod:`tricks_mm.checkpoint.safe_load`) and write them atomically (:mod:`tricks_mm.checkpoint.atomic_save`).
+"""
+from .checkpoint.atomic_save import install_atomic_local_backend
+from .checkpoint.safe_load import install_safe_loader
+
+__version__ = '0.1.0'
+
+install_safe_loader()
+install_atomic_local_backend()

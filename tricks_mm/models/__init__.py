@@ -1,0 +1,2 @@
+from .backbones import *  # noqa: F401,F403
+from .converters import CONVERTERS, convert_checkpoint  # noqa: F401

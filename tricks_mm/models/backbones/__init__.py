@@ -1,0 +1,3 @@
+from .resnet import VARIANTS, TricksResNet
+
+__all__ = ['TricksResNet', 'VARIANTS']
