@@ -7,8 +7,8 @@ setup(
     packages=find_packages(include=['tricks_mm', 'tricks_mm.*']),
     python_requires='>=3.9',
     install_requires=[
-        'torch>=2.6,<=2.14.1',
-        'torchvision>=0.21,<=0.29.1',
+        'torch>=2.5,<=2.14.1',
+        'torchvision>=0.20,<=0.29.1',
         'mmengine==0.10.7',
         'mmcv>=2.0.0,<2.2.0',
         'mmdet==3.3.0',

@@ -8,7 +8,7 @@
 # by torch version), mmdet 3.3.0, mmsegmentation 1.2.2, mmpretrain 1.2.0, then tricks_mm (editable).
 # A second run on a ready machine only verifies the imports and exits.
 #
-# Environment: VENV (default ./.venv), PYTHON (default python3),
+# Environment: VENV (default ./.venv), PYTHON (default python3), TRICKS_MM_CUDA=1 (mmcv with CUDA ops),
 #              TRICKS_MM_WHEEL_CACHE (default ~/.cache/tricks_mm/wheels), MAX_JOBS (default nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,9 @@ PYTHON=${PYTHON:-python3}
 TORCH_VERSION=2.14.1
 TORCHVISION_VERSION=0.29.1
 MMCV_VERSION=2.1.0
-CACHE=${TRICKS_MM_WHEEL_CACHE:-$HOME/.cache/tricks_mm/wheels}/torch-$TORCH_VERSION
+FLAVOUR=cpu
+if [ "${TRICKS_MM_CUDA:-0}" = 1 ]; then FLAVOUR=cuda; fi
+CACHE=${TRICKS_MM_WHEEL_CACHE:-$HOME/.cache/tricks_mm/wheels}/torch-$TORCH_VERSION-$FLAVOUR
 STAMP=$VENV/.tricks_mm_install_stamp
 say() { echo "[install $(date +%H:%M:%S)] $*"; }
 
@@ -49,20 +51,18 @@ PIP=("$VENV/bin/python" -m pip --disable-pip-version-check)
 
 say "torch $TORCH_VERSION + torchvision $TORCHVISION_VERSION"
 "${PIP[@]}" install -q "torch==$TORCH_VERSION" "torchvision==$TORCHVISION_VERSION"
-# mmcv's setup.py and mmengine's 'mmdet::' config lookup import pkg_resources (gone in setuptools>=82;
-# mmcv's build also breaks on >=70).
-"${PIP[@]}" install -q -r requirements/build.txt
-
 mmcv_wheel=$(ls "$CACHE"/mmcv-$MMCV_VERSION-*.whl 2>/dev/null | head -1 || true)
 if [ -z "$mmcv_wheel" ]; then
   say "building mmcv $MMCV_VERSION with CPU ops against torch $TORCH_VERSION (once per machine, ~20-30 min on 2 cores)"
+  # mmcv's setup.py imports pkg_resources and needs torch in the build environment (no isolation).
+  "${PIP[@]}" install -q -r requirements/build.txt
   build=$(mktemp -d)
   "${PIP[@]}" download -q --no-deps --no-binary :all: "mmcv==$MMCV_VERSION" -d "$build"
   tar -xzf "$build"/mmcv-$MMCV_VERSION.tar.gz -C "$build"
   # torch >= 2.14 headers require C++20; mmcv 2.1.0 hard-codes c++14/c++17.
   sed -i -e 's/-std=c++14/-std=c++20/g' -e 's/-std=c++17/-std=c++20/g' "$build/mmcv-$MMCV_VERSION/setup.py"
   mkdir -p "$CACHE"
-  (cd "$build/mmcv-$MMCV_VERSION" && MMCV_WITH_OPS=1 FORCE_CUDA=0 MAX_JOBS=${MAX_JOBS:-$(nproc)} \
+  (cd "$build/mmcv-$MMCV_VERSION" && MMCV_WITH_OPS=1 FORCE_CUDA=${TRICKS_MM_CUDA:-0} MAX_JOBS=${MAX_JOBS:-$(nproc)} \
      "${PIP[@]}" wheel -q --no-deps --no-build-isolation . -w "$build/wheel")
   cp "$build"/wheel/mmcv-*.whl "$CACHE/"
   rm -rf "$build"

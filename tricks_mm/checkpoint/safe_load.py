@@ -92,8 +92,9 @@ def _reason(error) -> str:
     """The informative line of torch's weights-only error (it wraps ours in boilerplate)."""
     lines = [ln.strip() for ln in str(error).splitlines() if ln.strip()]
     for i, line in enumerate(lines):
-        if line.startswith('WeightsUnpickler error') and i + 1 < len(lines):
-            return lines[i + 1] if line.endswith(':') else line
+        if 'WeightsUnpickler error:' in line:
+            rest = line.split('WeightsUnpickler error:', 1)[1].strip()
+            return rest or (lines[i + 1] if i + 1 < len(lines) else line)
     return lines[0] if lines else repr(error)
 
 
