@@ -19,7 +19,8 @@ def _randomise_norms(model):
             m.running_var.copy_(torch.rand(m.num_features, generator=g) + 0.5)
             m.weight.data.copy_(torch.rand(m.num_features, generator=g) + 0.5)
             m.bias.data.copy_(torch.randn(m.num_features, generator=g) * 0.1)
-    return model.eval()
+    model.eval()  # (mmpretrain backbones return None from train())
+    return model
 
 
 def _ours(ref, source, depth, variant):

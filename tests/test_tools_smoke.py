@@ -1,5 +1,5 @@
 """tools/train.py -> checkpoint -> --resume -> tools/test.py for each task, as a user runs them."""
-import ast
+import json
 import math
 import os
 import os.path as osp
@@ -19,7 +19,7 @@ SMOKE = {
 
 def _metrics(stdout):
     line = [ln for ln in stdout.splitlines() if ln.startswith('{')][-1]
-    return ast.literal_eval(line)
+    return json.loads(line)
 
 
 @pytest.mark.parametrize('task', sorted(SMOKE))

@@ -1,6 +1,7 @@
 """Evaluate a checkpoint on a classifier (mmpretrain), detector (mmdet) or segmentor (mmseg) config;
 the config's ``default_scope`` decides. Same flags as mmdet's ``tools/test.py``."""
 import argparse
+import json
 import os.path as osp
 
 import tricks_mm  # noqa: F401  (safe checkpoint loading)
@@ -38,7 +39,8 @@ def main():
         from mmengine.evaluator import DumpResults
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
     metrics = runner.test()
-    print({k: round(float(v), 4) if isinstance(v, (int, float)) else v for k, v in metrics.items()})
+    # one JSON line with the metrics, for scripts (numpy scalars become plain numbers)
+    print(json.dumps({k: v.item() if hasattr(v, 'item') else v for k, v in metrics.items()}))
 
 
 if __name__ == '__main__':

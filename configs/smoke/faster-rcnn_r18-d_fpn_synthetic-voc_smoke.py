@@ -9,3 +9,6 @@ model = dict(
     rpn_head=dict(in_channels=64, feat_channels=64),
     roi_head=dict(bbox_roi_extractor=dict(out_channels=64),
                   bbox_head=dict(in_channels=64, fc_out_channels=128, num_classes=3)))
+default_hooks = dict(logger=dict(interval=1), checkpoint=dict(by_epoch=False, interval=2))
+log_processor = dict(by_epoch=False)
+randomness = dict(seed=0)

@@ -4,12 +4,18 @@ _base_ = [
     'mmseg::_base_/default_runtime.py', '../_base_/schedules/smoke_iters.py'
 ]
 norm_cfg = dict(type='BN', requires_grad=True)
+crop_size = {{_base_.crop_size}}
 data_preprocessor = dict(size=crop_size)
 model = dict(
     data_preprocessor=data_preprocessor,
     backbone=dict(depth=18, norm_cfg=norm_cfg),
     decode_head=dict(in_channels=512, channels=64, num_classes=3, norm_cfg=norm_cfg),
     auxiliary_head=dict(in_channels=256, channels=32, num_classes=3, norm_cfg=norm_cfg))
-default_hooks = dict(timer=dict(type='IterTimerHook'), param_scheduler=dict(type='ParamSchedulerHook'),
-                     sampler_seed=dict(type='DistSamplerSeedHook'),
-                     visualization=dict(type='SegVisualizationHook'))
+default_hooks = dict(
+    timer=dict(type='IterTimerHook'),
+    logger=dict(type='LoggerHook', interval=1, log_metric_by_epoch=False),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=2),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    visualization=dict(type='SegVisualizationHook'))
+randomness = dict(seed=0)

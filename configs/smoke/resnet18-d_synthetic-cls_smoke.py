@@ -4,3 +4,6 @@ _base_ = [
     'mmpretrain::_base_/default_runtime.py', '../_base_/schedules/smoke_iters.py'
 ]
 model = dict(backbone=dict(depth=18), head=dict(num_classes=4, in_channels=512, topk=(1, )))
+default_hooks = dict(logger=dict(interval=1), checkpoint=dict(by_epoch=False, interval=2))
+log_processor = dict(by_epoch=False)
+randomness = dict(seed=0)

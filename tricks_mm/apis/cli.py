@@ -27,8 +27,13 @@ def load_config(path: str, cfg_options=None, launcher='none', work_dir=None) -> 
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(path))[0])
     if launcher != 'none' and not torch.cuda.is_available():
-        # NCCL needs GPUs: CPU processes talk through gloo.
+        # NCCL needs GPUs: CPU processes talk through gloo, and DDP must not be given a device id.
         cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = 'gloo'
+        wrapper = cfg.get('model_wrapper_cfg') or dict(
+            type='MMDistributedDataParallel', broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+        wrapper['device_ids'] = None
+        cfg.model_wrapper_cfg = wrapper
     return cfg
 
 
@@ -93,9 +98,29 @@ def set_show_dir(cfg: Config, show_dir: str) -> None:
     SHOW_DIR_SETTERS[cfg.default_scope](cfg, osp.abspath(show_dir))
 
 
+def init_cpu_distributed(cfg: Config) -> None:
+    """Start the process group for CPU-only multi-process runs (gloo).
+
+    mmengine 0.10.7's ``init_dist`` calls ``torch.cuda.set_device`` for every launcher, which fails
+    on a machine without CUDA. We run it with that call made a no-op; the Runner then finds the
+    process group initialised and skips its own ``init_dist``.
+    """
+    from mmengine.dist import init_dist, is_distributed
+    if cfg.launcher == 'none' or torch.cuda.is_available() or is_distributed():
+        return
+    dist_cfg = dict(cfg.get('env_cfg', {}).get('dist_cfg', {}), backend='gloo')
+    set_device = torch.cuda.set_device
+    torch.cuda.set_device = lambda *args, **kwargs: None
+    try:
+        init_dist(cfg.launcher, **dist_cfg)
+    finally:
+        torch.cuda.set_device = set_device
+
+
 def build_runner(cfg: Config):
     from mmengine.registry import RUNNERS
     from mmengine.runner import Runner
+    init_cpu_distributed(cfg)
     return Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
 
 
