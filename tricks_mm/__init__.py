@@ -3,6 +3,11 @@
 Importing the package makes mmengine load checkpoints with ``weights_only=True`` and an allow-list
 (:mod:`tricks_mm.checkpoint.safe_load`) and write them atomically (:mod:`tricks_mm.checkpoint.atomic_save`).
 """
+import warnings
+
+# mmengine imports pkg_resources to resolve `mmdet::` config paths; setuptools>=81 warns on every import.
+warnings.filterwarnings('ignore', message='pkg_resources is deprecated', category=UserWarning)
+
 from .checkpoint.atomic_save import install_atomic_local_backend
 from .checkpoint.safe_load import install_safe_loader
 

@@ -34,7 +34,18 @@ def load_config(path: str, cfg_options=None, launcher='none', work_dir=None) -> 
             find_unused_parameters=cfg.get('find_unused_parameters', False))
         wrapper['device_ids'] = None
         cfg.model_wrapper_cfg = wrapper
+    adapt_amp_to_device(cfg)
     return cfg
+
+
+def adapt_amp_to_device(cfg: Config) -> None:
+    """A config that asks for ``AmpOptimWrapper`` (fp16 + loss scaling, for GPUs) gets bf16 autocast on a
+    machine without CUDA, where mmengine's ``AmpOptimWrapper`` refuses to run."""
+    wrapper = cfg.get('optim_wrapper')
+    if wrapper and wrapper.get('type') == 'AmpOptimWrapper' and not torch.cuda.is_available():
+        for key in ('loss_scale', 'dtype', 'use_fsdp'):
+            wrapper.pop(key, None)
+        wrapper.type = 'tricks_mm.BF16OptimWrapper'
 
 
 def enable_amp(cfg: Config) -> None:

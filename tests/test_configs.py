@@ -1,0 +1,103 @@
+"""Every full-scale ImageNet config builds (model, dataloader on a fake data root, optimizer, schedulers),
+and every Imagenette config trains a few iterations on the CPU."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+import tricks_mm  # noqa: F401
+from conftest import REPO, SHARED_DATA
+from tricks_mm.apis.cli import adapt_amp_to_device
+from tricks_mm.datasets.synthetic import make_classification_set
+
+IMAGENET = sorted(glob.glob(osp.join(REPO, 'configs/imagenet/*.py')))
+IMAGENETTE = sorted(glob.glob(osp.join(REPO, 'configs/imagenette/*.py')))
+
+
+@pytest.fixture(scope='module')
+def fake_root(tmp_path_factory):
+    """A data root holding tiny imagenet/ and imagenette/ class-folder trees of synthetic images."""
+    root = str(tmp_path_factory.mktemp('fake_data'))
+    for name in ('imagenet', 'imagenette'):
+        make_classification_set(osp.join(root, name), num_per_class={'train': 4, 'val': 2}, size=112)
+    return root
+
+
+_teachers = {}
+
+
+def _teacher_checkpoint(teacher_config, tmp_dir):
+    """A checkpoint that fits the teacher config (random weights), made once per teacher."""
+    if teacher_config not in _teachers:
+        from mmpretrain.registry import MODELS
+        model = MODELS.build(Config.fromfile(osp.join(REPO, teacher_config)).model)
+        path = osp.join(tmp_dir, osp.basename(teacher_config).replace('.py', '.pth'))
+        torch.save({'state_dict': model.state_dict()}, path)
+        _teachers[teacher_config] = path
+    return _teachers[teacher_config]
+
+
+def _load(config, data_root, monkeypatch, tmp_path):
+    monkeypatch.setenv('DATA_ROOT', data_root)
+    monkeypatch.chdir(REPO)  # teacher config paths are relative to the repository
+    cfg = Config.fromfile(config)
+    cfg.work_dir = str(tmp_path)
+    cfg.train_dataloader.num_workers = 0
+    cfg.train_dataloader.persistent_workers = False
+    cfg.val_dataloader.num_workers = 0
+    cfg.val_dataloader.persistent_workers = False
+    cfg.test_dataloader = cfg.val_dataloader
+    adapt_amp_to_device(cfg)
+    if cfg.model.type == 'tricks_mm.DistillImageClassifier':
+        from mmengine.registry import init_default_scope
+        init_default_scope('mmpretrain')
+        cfg.model.teacher_checkpoint = _teacher_checkpoint(cfg.model.teacher, str(tmp_path))
+    return cfg
+
+
+@pytest.mark.parametrize('config', IMAGENET, ids=[osp.basename(c) for c in IMAGENET])
+def test_imagenet_config_builds(config, fake_root, monkeypatch, tmp_path):
+    cfg = _load(config, fake_root, monkeypatch, tmp_path)
+    runner = Runner.from_cfg(cfg)
+    batch = runner.train_dataloader.dataset[0]
+    assert batch['inputs'].shape == (3, 224, 224)
+    optim = runner.build_optim_wrapper(cfg.optim_wrapper)
+    runner.optim_wrapper = optim
+    schedulers = runner.build_param_scheduler(cfg.param_scheduler)
+    assert schedulers and all(s.optimizer is optim.optimizer or s.optimizer is optim for s in schedulers)
+    lr = optim.optimizer.param_groups[0]['lr']
+    base = cfg.optim_wrapper.optimizer.lr
+    warmup = any('Warmup' in c['type'] for c in cfg.param_scheduler)
+    assert lr == (0.0 if warmup else base)  # warmup starts from 0 (Section 3.1)
+    assert base == pytest.approx(0.1 * cfg.train_dataloader.batch_size * 8 / 256)  # linear scaling rule
+
+
+@pytest.mark.parametrize('config', IMAGENETTE, ids=[osp.basename(c) for c in IMAGENETTE])
+def test_imagenette_config_trains(config, fake_root, monkeypatch, tmp_path):
+    cfg = _load(config, fake_root, monkeypatch, tmp_path)
+    cfg.train_dataloader.batch_size = 4
+    cfg.train_cfg = dict(type='IterBasedTrainLoop', max_iters=2, val_interval=2)
+    cfg.val_dataloader.batch_size = 8
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=2, by_epoch=False)
+    cfg.default_hooks.logger = dict(type='LoggerHook', interval=1)
+    runner = Runner.from_cfg(cfg)
+    before = {k: v.clone() for k, v in runner.model.state_dict().items()}
+    runner.train()
+    after = runner.model.state_dict()
+    assert any(not torch.equal(before[k], after[k]) for k in before if after[k].is_floating_point())
+    assert osp.isfile(osp.join(tmp_path, 'iter_2.pth'))
+
+
+@pytest.mark.skipif(not osp.isdir(osp.join(SHARED_DATA, 'imagenette')),
+                    reason='../shared/data/imagenette is absent')
+def test_imagenette_real_data_pipeline(monkeypatch, tmp_path):
+    cfg = _load(osp.join(REPO, 'configs/imagenette/resnet18-d_1xb64-efficient-cos-ls-20e_imagenette.py'),
+                SHARED_DATA, monkeypatch, tmp_path)
+    runner = Runner.from_cfg(cfg)
+    dataset = runner.train_dataloader.dataset
+    assert len(dataset) == 9469 and len(dataset.metainfo['classes']) == 10
+    sample = dataset[0]
+    assert sample['inputs'].shape == (3, 96, 96) and sample['inputs'].dtype == torch.uint8

@@ -1,0 +1,3 @@
+from .color import HSVScaleJitter
+
+__all__ = ['HSVScaleJitter']

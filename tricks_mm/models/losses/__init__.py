@@ -1,0 +1,3 @@
+from .label_smooth import LabelSmoothLoss
+
+__all__ = ['LabelSmoothLoss']
