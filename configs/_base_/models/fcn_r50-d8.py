@@ -3,6 +3,8 @@
 _base_ = 'mmseg::_base_/models/fcn_r50-d8.py'
 norm_cfg = dict(type='SyncBN', requires_grad=True)
 model = dict(
+    # the classifiers' normalisation (paper Section 2.1), so transferred features see familiar inputs
+    data_preprocessor=dict(mean=[123.68, 116.779, 103.939], std=[58.393, 57.12, 57.375]),
     pretrained=None,
     backbone=dict(
         _delete_=True,
