@@ -3,6 +3,7 @@
 import argparse
 
 import tricks_mm  # noqa: F401  (safe checkpoint loading, atomic saving)
+from tricks_mm.checkpoint import CheckpointMismatchError
 from tricks_mm.apis.cli import (DictAction, build_runner, enable_amp, enable_auto_scale_lr,
                                 load_config, local_rank_env, set_resume)
 
@@ -35,7 +36,10 @@ def main():
         enable_auto_scale_lr(cfg)
     set_resume(cfg, args.resume)
     runner = build_runner(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except CheckpointMismatchError as e:
+        raise CheckpointMismatchError(f'config {args.config}: {e}') from None
 
 
 if __name__ == '__main__':

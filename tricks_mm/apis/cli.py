@@ -34,8 +34,20 @@ def load_config(path: str, cfg_options=None, launcher='none', work_dir=None) -> 
             find_unused_parameters=cfg.get('find_unused_parameters', False))
         wrapper['device_ids'] = None
         cfg.model_wrapper_cfg = wrapper
+        _sync_bn_to_bn(cfg.model)  # torch's SyncBatchNorm runs on CUDA only
     adapt_amp_to_device(cfg)
     return cfg
+
+
+def _sync_bn_to_bn(node) -> None:
+    if isinstance(node, dict):
+        if node.get('type') == 'SyncBN':
+            node['type'] = 'BN'
+        for value in node.values():
+            _sync_bn_to_bn(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _sync_bn_to_bn(value)
 
 
 def adapt_amp_to_device(cfg: Config) -> None:
