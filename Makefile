@@ -2,6 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 export OMP_NUM_THREADS ?= 2
+ifdef DATA_ROOT
+export DATA_ROOT
+endif
 
 .PHONY: install test demo bench
 
@@ -13,3 +16,8 @@ test: install
 
 bench: install
 	$(PY) benchmarks/backbone_speed.py
+
+# The main command: the paper's chain (classifiers -> Faster R-CNN and FCN) on synthetic data, or with
+# DATA_ROOT=../shared/data the small-scale real-data protocol; prints the table and the plot paths.
+demo: install
+	$(PY) tools/demo.py

@@ -1,0 +1,24 @@
+# Demo Table 8 row: Faster R-CNN + FPN on a ResNet-18 (variant D; the spec sets B for the B-standard row),
+# synthetic VOC07+12 trainval -> VOC07 test, 11-point mAP. The backbone comes from a demo classifier.
+_base_ = [
+    '../_base_/models/faster-rcnn_r50-d_fpn.py', '../_base_/datasets/synthetic_voc.py',
+    'mmdet::_base_/default_runtime.py'
+]
+model = dict(
+    backbone=dict(depth=18),
+    neck=dict(in_channels=[64, 128, 256, 512], out_channels=64),
+    rpn_head=dict(in_channels=64, feat_channels=64),
+    roi_head=dict(bbox_roi_extractor=dict(out_channels=64),
+                  bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=3)))
+train_dataloader = dict(batch_size=4)
+max_epochs = 6
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=2)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
+    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs, milestones=[5], gamma=0.1),
+]
+default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
+auto_scale_lr = dict(enable=False, base_batch_size=4)

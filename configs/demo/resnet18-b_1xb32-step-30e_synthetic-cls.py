@@ -1,0 +1,14 @@
+# Demo "B-standard" classifier (Tables 8/9 row 1) on the synthetic shapes: ResNet-18-B, Xavier init,
+# step decay, cross-entropy, no tricks. Part of `make demo` (configs/reproduce/demo_synthetic.py).
+_base_ = [
+    '../_base_/models/resnet50-d_cls.py', '../_base_/datasets/synthetic_cls.py',
+    '../_base_/schedules/imagenet_step_120e.py', 'mmpretrain::_base_/default_runtime.py'
+]
+model = dict(backbone=dict(depth=18, variant='B', zero_init_residual=False, init='xavier'),
+             head=dict(num_classes=4, in_channels=512, topk=(1, )))
+train_dataloader = dict(batch_size=32)
+optim_wrapper = dict(optimizer=dict(lr=0.1))
+param_scheduler = [dict(type='MultiStepLR', by_epoch=True, milestones=[15, 25], gamma=0.1)]
+train_cfg = dict(max_epochs=30, val_interval=5)
+auto_scale_lr = dict(base_batch_size=32)
+default_hooks = dict(checkpoint=dict(interval=30, max_keep_ckpts=1), logger=dict(interval=10))

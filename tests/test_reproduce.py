@@ -1,0 +1,103 @@
+"""tools/reproduce.py's runner: rows run in dependency order through tools/train.py and tools/test.py,
+an interrupted row resumes from its checkpoint, finished rows are skipped, and the table and plot
+tools read what it wrote."""
+import json
+import os.path as osp
+import subprocess
+
+import pytest
+
+from conftest import REPO, assert_ok, run_tool
+from tricks_mm.reproduce.runner import Runner, SpecError, load_spec
+
+CLS = 'configs/smoke/resnet18-d_synthetic-cls_smoke.py'
+DET = 'configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py'
+
+
+def _spec(tmp_path, rows, name='spec.py', **extra):
+    path = tmp_path / name
+    lines = [f'{k} = {v!r}' for k, v in extra.items()] + [f'rows = {rows!r}']
+    path.write_text('\n'.join(lines) + '\n')
+    return str(path)
+
+
+@pytest.fixture
+def tiny_spec(tmp_path, synthetic_root):
+    rows = [dict(name='cls', config=CLS, paper_row='B-standard', label='R18-D smoke', seeds=[0, 1]),
+            dict(name='det', config=DET, init_from='cls', cfg_options=['train_cfg.max_iters=2',
+                                                                       'train_cfg.val_interval=2'])]
+    return _spec(tmp_path, rows, table='tiny', work_root=str(tmp_path / 'runs'), seeds=[0],
+                 env=dict(DATA_ROOT=synthetic_root))
+
+
+def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monkeypatch):
+    spec = load_spec(tiny_spec)
+    runner = Runner(spec, echo=lambda msg: print(msg, flush=True))
+    cls_row = spec['rows'][0]
+    # An interrupted row: 2 of its 4 iterations done, a checkpoint on disk, no finished result.
+    interrupted = runner.run_dir(cls_row, 0)
+    assert_ok(run_tool(['tools/train.py', CLS, '--work-dir', interrupted, '--cfg-options',
+                        'train_cfg.max_iters=2', 'train_cfg.val_interval=2'], {'DATA_ROOT': synthetic_root}))
+    assert osp.isfile(osp.join(interrupted, 'iter_2.pth'))
+
+    results = runner.run()
+    out = capfd.readouterr().out
+    assert 'row 1/3 cls seed 0: resuming' in out and 'row 2/3 cls seed 1: training' in out
+    assert 'row 3/3 det seed 0: training' in out
+    first = runner.result(cls_row, 0)
+    assert first['resumed'] and '--resume' in first['command'] and first['checkpoint'].endswith('iter_4.pth')
+    assert not runner.result(cls_row, 1)['resumed']
+    det = runner.result(spec['rows'][1], 0)
+    # the detector's backbone came from the seed-0 classifier's final checkpoint
+    assert f'model.backbone.init_cfg.checkpoint={first["checkpoint"]}' in det['command']
+    for record in (first, det):
+        assert record['status'] == 'done' and record['seed'] in (0, 1)
+        assert record['wall_time_s'] > 0 and record['start'] <= record['end']
+    assert 'accuracy/top1' in first['metrics'] and 'pascal_voc/mAP' in det['metrics']
+    assert [len(r['runs']) for r in results['rows']] == [2, 1]
+
+    # a second run skips every finished row and starts no process
+    monkeypatch.setattr(subprocess, 'call', lambda *a, **k: pytest.fail('a finished row was run again'))
+    Runner(spec, echo=lambda msg: print(msg, flush=True)).run()
+    assert capfd.readouterr().out.count('done before, skipped') == 3
+
+    results_file = osp.join(spec['work_root'], 'results.json')
+    with open(results_file) as f:
+        assert json.load(f)['table'] == 'tiny'
+    table = run_tool(['tools/analysis/results_table.py', results_file, '--out-dir', str(tmp_path / 'table')])
+    assert_ok(table)
+    assert 'R18-D smoke' in table.stdout and '±' in table.stdout  # two seeds: mean ± std
+    assert osp.isfile(tmp_path / 'table' / 'results_table.md')
+    plots = run_tool(['tools/analysis/plot_results.py', results_file, '--out-dir', str(tmp_path / 'plots')])
+    assert_ok(plots)
+    assert osp.getsize(tmp_path / 'plots' / 'lr_schedules.png') > 0
+    assert osp.getsize(tmp_path / 'plots' / 'val_curves.png') > 0
+
+
+@pytest.mark.parametrize('rows, message', [
+    ([dict(name='det', config=DET, init_from='cls')], "initialised from 'cls', which is not a row listed before"),
+    ([dict(name='cls', config=CLS), dict(name='cls', config=CLS)], "row name 'cls' is used twice"),
+    ([dict(name='cls', config=CLS, lr=0.1)], "unknown keys ['lr']"),
+    ([dict(name='cls', config='configs/nope.py')], 'config configs/nope.py does not exist'),
+    ([dict(name='a', config=DET), dict(name='b', config=DET, init_from='a')], 'a backbone comes from a classifier row'),
+])
+def test_spec_errors_say_what_is_wrong(tmp_path, rows, message):
+    with pytest.raises(SpecError, match=None) as err:
+        load_spec(_spec(tmp_path, rows))
+    assert message in str(err.value)
+
+
+def test_row_waits_for_its_classifier(tmp_path):
+    spec = load_spec(_spec(tmp_path, [dict(name='cls', config=CLS), dict(name='det', config=DET, init_from='cls')],
+                           work_root=str(tmp_path / 'runs')))
+    with pytest.raises(RuntimeError, match='classifier row cls .* has not finished'):
+        Runner(spec).run(only=['det'])
+
+
+def test_reproduce_cli_rejects_bad_spec(tmp_path):
+    proc = run_tool(['tools/reproduce.py', str(tmp_path / 'missing.py')])
+    assert proc.returncode != 0 and 'does not exist' in proc.stderr
+    assert osp.isfile(osp.join(REPO, 'configs/reproduce/demo_synthetic.py'))
+    for spec in ('demo_synthetic', 'small_real', 'small_real_quick'):
+        loaded = load_spec(osp.join(REPO, f'configs/reproduce/{spec}.py'))
+        assert [r['task'] for r in loaded['rows']].count('cls') >= 1

@@ -1,0 +1,42 @@
+"""Run a table of experiments (classifier rows, then the detection/segmentation rows they initialise),
+resumably, and print the paper-style table.
+
+    python tools/reproduce.py configs/reproduce/demo_synthetic.py
+    python tools/reproduce.py SPEC --seeds 0 1 2 --work-root work_dirs/t8 --rows cls_d det_d
+
+Finished rows are skipped; an interrupted row resumes from its last checkpoint. Each run writes
+<work_root>/<row>/seed<k>/result.json; <work_root>/results.json gathers them.
+"""
+import argparse
+import os.path as osp
+import subprocess
+import sys
+
+from tricks_mm.reproduce.runner import REPO, Runner, SpecError, load_spec
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('spec', help='table spec (a config file with `rows`)')
+    parser.add_argument('--work-root', help='folder for every row (default: the spec\'s work_root)')
+    parser.add_argument('--seeds', type=int, nargs='+', help='seeds to run (default: the spec\'s seeds)')
+    parser.add_argument('--rows', nargs='+', help='run only these rows (their classifier rows must be done)')
+    parser.add_argument('--no-table', action='store_true', help='do not print the table at the end')
+    args = parser.parse_args(argv)
+    try:
+        spec = load_spec(args.spec, args.work_root, args.seeds)
+    except SpecError as e:
+        sys.exit(f'error: {e}')
+    runner = Runner(spec)
+    try:
+        runner.run(only=args.rows)
+    except RuntimeError as e:
+        sys.exit(f'error: {e}')
+    print(f'results: {osp.join(spec["work_root"], "results.json")}')
+    if not args.no_table:
+        subprocess.run([sys.executable, osp.join(REPO, 'tools/analysis/results_table.py'),
+                        osp.join(spec['work_root'], 'results.json')], check=True)
+
+
+if __name__ == '__main__':
+    main()

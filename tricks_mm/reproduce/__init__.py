@@ -1,0 +1,1 @@
+"""Experiment runner, paper tables and plots (issue 6)."""
