@@ -5,8 +5,8 @@ table = 'demo_synthetic'
 work_root = 'work_dirs/demo_synthetic'
 seeds = [0]
 env = dict(DATA_ROOT='data/demo_synthetic')  # tools/demo.py writes the data here
-_cls_b = 'configs/demo/resnet18-b_1xb32-step-30e_synthetic-cls.py'
-_cls_d = 'configs/demo/resnet18-d_1xb32-efficient-cos-ls-mixup-30e_synthetic-cls.py'
+_cls_b = 'configs/demo/resnet18-b_1xb32-step-20e_synthetic-cls.py'
+_cls_d = 'configs/demo/resnet18-d_1xb32-efficient-cos-ls-mixup-20e_synthetic-cls.py'
 _det = 'configs/demo/faster-rcnn_r18-d_fpn_6e_synthetic-voc.py'
 _seg = 'configs/demo/fcn_r18-d-d8_64x64_400i_synthetic-ade.py'
 rows = [

@@ -5,6 +5,8 @@ same layout (``images/<split>/*.jpg``, ``annotations/<split>/*.png``, 0 = other,
 ``reduce_zero_label``) with class names from the config, and :class:`CheckSegLabels` reports a label
 value outside the classes with the file and the values instead of a CUDA assert or a silent NaN.
 """
+import os.path as osp
+
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmseg.datasets import BaseSegDataset
@@ -23,10 +25,16 @@ class ADE20KLayoutDataset(BaseSegDataset):
                              '(label value i + 1 in the PNGs is class i; 0 is "other")')
         super().__init__(img_suffix=img_suffix, seg_map_suffix=seg_map_suffix,
                          reduce_zero_label=reduce_zero_label, **kwargs)
-        if len(self) == 0:
+
+    def load_data_list(self) -> list:
+        # checked here, not after __init__: mmengine's serialize_data fails on an empty list first
+        img_dir = self.data_prefix.get('img_path')
+        data_list = super().load_data_list() if self.ann_file or osp.isdir(img_dir) else []
+        if not data_list:
             raise FileNotFoundError(
-                f'no image with suffix {img_suffix} found under {self.data_prefix.get("img_path")}; '
+                f'no image with suffix {self.img_suffix} found under {img_dir}; '
                 'expected the ADE20K layout images/<split>/*.jpg and annotations/<split>/*.png')
+        return data_list
 
 
 @TRANSFORMS.register_module()

@@ -4,7 +4,8 @@ mmdet's ``VOCDataset`` trusts the XML: a ``<size>`` of 0x0 (or simply wrong) cor
 rescaling, a degenerate box (``xmax <= xmin``) reaches the loss, and an object whose name is not
 among the classes is skipped silently. :class:`VOCLayoutDataset` takes the size from the image
 header, drops degenerate boxes with one summary warning (count and files), and reports unknown
-class names once. Classes always come from the config (``metainfo=dict(classes=...)``).
+class names once. Classes come from the config (``metainfo=dict(classes=...)``); without metainfo the
+classes are mmdet's 20 Pascal VOC names.
 Images in gray, palette or RGBA mode are decoded to 3-channel colour by ``LoadImageFromFile``
 (OpenCV's IMREAD_COLOR), which the tests check.
 
@@ -43,27 +44,36 @@ class VOCLayoutDataset(VOCDataset):
 
     def __init__(self, *args, **kwargs):
         self._dropped, self._resized, self._unknown = [], [], Counter()
+        metainfo = kwargs.get('metainfo') or {}
+        if 'classes' in metainfo and not metainfo['classes']:  # before mmdet's bare assert on None
+            raise ValueError('VOCLayoutDataset needs the class names: metainfo=dict(classes=(...))')
         super().__init__(*args, **kwargs)
         if not self._metainfo.get('classes'):
             raise ValueError('VOCLayoutDataset needs the class names: metainfo=dict(classes=(...))')
 
     def load_data_list(self) -> List[dict]:
-        if self.ann_file == '':  # no split list: every image that has an XML
+        if self.ann_file != '':
+            if not osp.isfile(self.ann_file):
+                raise FileNotFoundError(
+                    f'split list {self.ann_file} not found. A VOC folder lists its images in '
+                    'ImageSets/Main/<split>.txt; for a folder without one run '
+                    'tools/dataset_converters/make_voc_splits.py and point ann_file at its output.')
+            data_list = super().load_data_list()
+        else:  # no split list: every image that has an XML (a temporary list, removed at once)
             stems, unpaired = list_voc_stems(osp.join(self.sub_data_root, self.img_subdir),
                                              osp.join(self.sub_data_root, self.ann_subdir))
             if unpaired:
                 print_log(f'{len(unpaired)} files without an image/XML partner skipped: {unpaired[:5]}',
                           logger='current', level=30)
             fd, self.ann_file = tempfile.mkstemp(suffix='.txt', prefix='voc_split_')
-            with os.fdopen(fd, 'w') as f:
-                f.write(''.join(s + '\n' for s in stems))
-        if not osp.isfile(self.ann_file):
-            raise FileNotFoundError(
-                f'split list {self.ann_file} not found. A VOC folder lists its images in '
-                'ImageSets/Main/<split>.txt; for a folder without one run '
-                'tools/dataset_converters/make_voc_splits.py and point ann_file at its output.')
-        data_list = super().load_data_list()
-        name = f'{type(self).__name__}({self.ann_file})'
+            try:
+                with os.fdopen(fd, 'w') as f:
+                    f.write(''.join(s + '\n' for s in stems))
+                data_list = super().load_data_list()
+            finally:
+                os.remove(self.ann_file)
+                self.ann_file = ''
+        name = f'{type(self).__name__}({self.ann_file or self.sub_data_root})'
         if self._resized:
             print_log(f'{name}: {len(self._resized)} XML files give a wrong image size; used the '
                       f'image\'s own size (e.g. {self._resized[:3]})', logger='current', level=30)

@@ -1,0 +1,303 @@
+"""Every transfer config (configs/voc, configs/ade20k, configs/small) builds on a fake data root.
+
+The data root holds tiny synthetic trees in each layout the configs read (VOC devkit, ADEChallengeData2016,
+BCCD, fruit, CamVid-in-ADE-layout, ADE20K sample) with the class names each config uses. For each config
+the model, the dataloaders (one batch through the data preprocessor), the optimizer wrapper and the
+parameter schedulers are built; the classifier checkpoints are never loaded (no ``init_weights``).
+The row configs of Tables 8 and 9 must initialise their backbone from the matching ImageNet classifier
+(configs/_base_/classifier_checkpoints.py -> configs/imagenet/<name>.py, its variant, depth and epochs).
+"""
+import glob
+import os
+import os.path as osp
+import re
+import shutil
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+from mmengine.registry import MODELS, PARAM_SCHEDULERS, init_default_scope
+from mmengine.runner import Runner
+
+import tricks_mm  # noqa: F401
+from conftest import REPO
+from tricks_mm.datasets.synthetic import make_ade20k, make_voc_devkit
+
+VOC = sorted(glob.glob(osp.join(REPO, 'configs/voc/*.py')))
+ADE = sorted(glob.glob(osp.join(REPO, 'configs/ade20k/*.py')))
+SMALL = sorted(glob.glob(osp.join(REPO, 'configs/small/*.py')))
+CLS_ROOT = '/nonexistent/classifiers'
+
+VOC_CLASSES = ('person', 'car', 'dog')  # three of the 20 VOC classes stand in for the three shapes
+ROWS = ('b-standard', 'd-efficient', 'd-cos', 'd-cos-ls', 'd-cos-ls-kd', 'd-cos-ls-mixup', 'd-cos-ls-mixup-kd')
+
+
+def _rename_objects(ann_dir, names):
+    """Replace the synthetic shape names in VOC XML files by the class names a config expects."""
+    for f in glob.glob(osp.join(ann_dir, '*.xml')):
+        text = open(f).read()
+        for shape, name in zip(('circle', 'square', 'triangle'), names):
+            text = text.replace(f'<name>{shape}</name>', f'<name>{name}</name>')
+        with open(f, 'w') as out:
+            out.write(text)
+
+
+@pytest.fixture(scope='module')
+def fake_root(tmp_path_factory):
+    root = str(tmp_path_factory.mktemp('transfer_data'))
+    tmp = str(tmp_path_factory.mktemp('transfer_scratch'))
+    # Pascal VOC 07+12 (configs/voc): DATA_ROOT/VOCdevkit/VOC{2007,2012}
+    make_voc_devkit(root, splits={('2007', 'trainval'): 4, ('2007', 'test'): 2, ('2012', 'trainval'): 4})
+    for year in ('2007', '2012'):
+        _rename_objects(osp.join(root, 'VOCdevkit', f'VOC{year}', 'Annotations'), VOC_CLASSES)
+    # ADE20K (configs/ade20k): DATA_ROOT/ade/ADEChallengeData2016
+    make_ade20k(osp.join(root, 'ade'), splits={'training': 4, 'validation': 2})
+    # BCCD (exact VOC layout without the devkit level): DATA_ROOT/bccd/{JPEGImages,Annotations,ImageSets}
+    make_voc_devkit(osp.join(tmp, 'bccd'), splits={('2007', 'trainval'): 4, ('2007', 'test'): 2})
+    shutil.move(osp.join(tmp, 'bccd', 'VOCdevkit', 'VOC2007'), osp.join(root, 'bccd'))
+    _rename_objects(osp.join(root, 'bccd', 'Annotations'), ('RBC', 'WBC', 'Platelets'))
+    # fruit: DATA_ROOT/fruit/{train,test}/<stem>.{jpg,xml} side by side, no split lists
+    make_voc_devkit(osp.join(tmp, 'fruit'), splits={('2007', 'trainval'): 4, ('2012', 'trainval'): 2})
+    for year, split in (('2007', 'train'), ('2012', 'test')):
+        src = osp.join(tmp, 'fruit', 'VOCdevkit', f'VOC{year}')
+        dst = osp.join(root, 'fruit', split)
+        os.makedirs(dst)
+        for sub in ('JPEGImages', 'Annotations'):
+            for f in os.listdir(osp.join(src, sub)):
+                shutil.move(osp.join(src, sub, f), dst)
+        _rename_objects(dst, ('apple', 'banana', 'orange'))
+    # CamVid and the ADE20K sample in ADE layout: DATA_ROOT/{camvid-ade,ade20k-sample}/{images,annotations}
+    for name in ('camvid-ade', 'ade20k-sample'):
+        make_ade20k(osp.join(tmp, name), splits={'training': 4, 'validation': 2})
+        shutil.move(osp.join(tmp, name, 'ADEChallengeData2016'), osp.join(root, name))
+    return root
+
+
+def _load(config, fake_root, monkeypatch, tmp_path):
+    monkeypatch.setenv('DATA_ROOT', fake_root)
+    monkeypatch.setenv('CLASSIFIER_ROOT', CLS_ROOT)
+    monkeypatch.chdir(REPO)
+    cfg = Config.fromfile(config)
+    cfg.work_dir = str(tmp_path)
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        cfg[name].num_workers = 0
+        cfg[name].persistent_workers = False
+    return cfg
+
+
+_ckpts = []
+
+
+def _checkpoints(monkeypatch):
+    if not _ckpts:
+        monkeypatch.setenv('CLASSIFIER_ROOT', CLS_ROOT)
+        _ckpts.append(Config.fromfile(osp.join(REPO, 'configs/_base_/classifier_checkpoints.py')))
+    return _ckpts[0]
+
+
+def _row(config):
+    """The Table 8/9 row a config's name says (None for the shared bases)."""
+    name = osp.basename(config)
+    m = re.match(r'faster-rcnn_r50-(.+)_fpn_18e_voc0712\.py$', name) or \
+        re.match(r'fcn_r50-(.+)-d8_512x512_80k_ade20k\.py$', name)
+    assert m, f'unexpected config name {name}'
+    return None if m.group(1) == 'd' else m.group(1)
+
+
+def _build_and_check(cfg, splits=('train', 'val', 'test')):
+    """Build what a run builds, piece by piece as the Runner does (the Runner itself spends seconds
+    pretty-printing the config), but never load the pretrained weights (no ``init_weights``)."""
+    init_default_scope(cfg.default_scope)
+    model = MODELS.build(cfg.model)
+    assert type(model.backbone).__name__ == 'TricksResNet'
+    batches = {}
+    for split in splits:
+        if split == 'test' and cfg.test_dataloader == cfg.val_dataloader:
+            continue
+        loader = Runner.build_dataloader(cfg[f'{split}_dataloader'], seed=0)
+        assert len(loader.dataset) > 0, split
+        batch = next(iter(loader))
+        data = model.data_preprocessor(batch, training=split == 'train')
+        assert data['inputs'].dtype == torch.float32 and data['inputs'].shape[1] == 3
+        assert len(data['data_samples']) == data['inputs'].shape[0]
+        batches[split] = (loader, data)
+    optim = build_optim_wrapper(model, cfg.optim_wrapper)
+    schedulers = [PARAM_SCHEDULERS.build(dict(s), default_args=dict(optimizer=optim))
+                  for s in cfg.param_scheduler]
+    assert schedulers and all(s.optimizer is optim for s in schedulers)
+    base = cfg.optim_wrapper.optimizer.lr
+    warmup = [s for s in cfg.param_scheduler if s.type == 'LinearLR']
+    lr = optim.optimizer.param_groups[0]['lr']
+    assert lr == pytest.approx(base * warmup[0].start_factor if warmup else base)
+    return model, batches
+
+
+def _imagenet_source(checkpoint, root, folder):
+    """``<root>/<config stem>/epoch_<n>.pth`` -> (config path, n)."""
+    m = re.fullmatch(re.escape(root) + r'/([^/]+)/epoch_(\d+)\.pth', checkpoint)
+    assert m, checkpoint
+    path = osp.join(REPO, 'configs', folder, m.group(1) + '.py')
+    assert osp.isfile(path), f'{checkpoint} names a config that does not exist: {path}'
+    return path, int(m.group(2))
+
+
+_classifier_configs = {}
+
+
+def _classifier_config(path):
+    """Each classifier config once (a VOC and an ADE row share it)."""
+    if path not in _classifier_configs:
+        _classifier_configs[path] = Config.fromfile(path)
+    return _classifier_configs[path]
+
+
+def _check_row_checkpoint(cfg, row, monkeypatch):
+    """The backbone loads the classifier of its row: same variant, depth 50, the config's last epoch."""
+    ckpts = _checkpoints(monkeypatch)
+    backbone = cfg.model.backbone
+    assert backbone.depth == 50
+    if row is None:  # the shared base: no classifier chosen
+        assert backbone.get('init_cfg') is None
+        return
+    key = 'cls_' + row.replace('-', '_')
+    assert backbone.init_cfg.type == 'Pretrained' and backbone.init_cfg.prefix == 'backbone.'
+    assert backbone.init_cfg.checkpoint == ckpts[key]
+    variant = 'B' if row == 'b-standard' else 'D'
+    assert backbone.variant == variant
+    path, epoch = _imagenet_source(backbone.init_cfg.checkpoint, CLS_ROOT, 'imagenet')
+    cls_cfg = _classifier_config(path)
+    assert cls_cfg.model.backbone.variant == variant and cls_cfg.model.backbone.depth == 50
+    assert cls_cfg.train_cfg.max_epochs == epoch
+    # the ImageNet config's name carries exactly the row's tricks
+    tokens = set(re.split(r'[-_]', osp.basename(path)[:-3]))
+    tricks = {'cos', 'ls', 'mixup', 'kd'}
+    assert tokens & tricks == set(row.split('-')) & tricks
+    assert ('efficient' in tokens) == (row != 'b-standard') and ('step' in tokens) == (row == 'b-standard')
+    if 'kd' in tokens:
+        assert cls_cfg.model.type == 'tricks_mm.DistillImageClassifier'
+
+
+def test_every_row_has_a_config():
+    assert sorted(filter(None, map(_row, VOC))) == sorted(ROWS)
+    assert sorted(filter(None, map(_row, ADE))) == sorted(ROWS)
+    assert sum(_row(c) is None for c in VOC) == 1 and sum(_row(c) is None for c in ADE) == 1
+
+
+@pytest.mark.parametrize('config', VOC, ids=[osp.basename(c) for c in VOC])
+def test_voc_config_builds(config, fake_root, monkeypatch, tmp_path):
+    cfg = _load(config, fake_root, monkeypatch, tmp_path)
+    _check_row_checkpoint(cfg, _row(config), monkeypatch)
+    # Section 6.1: Faster R-CNN + FPN, VOC 2007+2012 trainval -> VOC 2007 test, 11-point mAP
+    assert cfg.model.type == 'FasterRCNN' and cfg.model.neck.type == 'FPN'
+    assert cfg.model.roi_head.bbox_head.num_classes == 20
+    train = cfg.train_dataloader.dataset
+    assert train.type == 'RepeatDataset' and train.dataset.type == 'ConcatDataset'
+    assert [(d.type, d.ann_file, d.data_prefix.sub_data_root) for d in train.dataset.datasets] == [
+        ('tricks_mm.VOCLayoutDataset', 'VOC2007/ImageSets/Main/trainval.txt', 'VOC2007/'),
+        ('tricks_mm.VOCLayoutDataset', 'VOC2012/ImageSets/Main/trainval.txt', 'VOC2012/')]
+    assert train.times * cfg.train_cfg.max_epochs == 18  # "18e": 18 passes over VOC07+12
+    for split in ('val', 'test'):
+        ds = cfg[f'{split}_dataloader'].dataset
+        assert (ds.type, ds.ann_file, ds.data_prefix.sub_data_root, ds.test_mode) == \
+            ('tricks_mm.VOCLayoutDataset', 'VOC2007/ImageSets/Main/test.txt', 'VOC2007/', True)
+        evaluator = cfg[f'{split}_evaluator']
+        assert (evaluator.type, evaluator.metric, evaluator.eval_mode) == ('VOCMetric', 'mAP', '11points')
+    model, batches = _build_and_check(cfg)
+    train_set = batches['train'][0].dataset
+    assert len(train_set) == 3 * (4 + 4)
+    assert train_set.metainfo['classes'][:3] == ('aeroplane', 'bicycle', 'bird')
+    assert len(batches['val'][0].dataset) == 2 and 'test' not in batches  # test = val: VOC2007 test
+
+
+@pytest.mark.parametrize('config', ADE, ids=[osp.basename(c) for c in ADE])
+def test_ade20k_config_builds(config, fake_root, monkeypatch, tmp_path):
+    cfg = _load(config, fake_root, monkeypatch, tmp_path)
+    _check_row_checkpoint(cfg, _row(config), monkeypatch)
+    # Section 6.2: FCN on a dilated (D8) backbone with an auxiliary head, 512x512 crops, ADE20K 150 classes
+    backbone = cfg.model.backbone
+    assert tuple(backbone.strides) == (1, 2, 1, 1) and tuple(backbone.dilations) == (1, 1, 2, 4)
+    assert cfg.model.decode_head.type == 'FCNHead' and cfg.model.decode_head.num_classes == 150
+    assert cfg.model.auxiliary_head.type == 'FCNHead' and cfg.model.auxiliary_head.num_classes == 150
+    assert cfg.model.auxiliary_head.in_index == 2 and cfg.model.decode_head.in_index == 3
+    assert tuple(cfg.crop_size) == (512, 512) and tuple(cfg.model.data_preprocessor.size) == (512, 512)
+    crop = [t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'RandomCrop']
+    assert len(crop) == 1 and tuple(crop[0].crop_size) == (512, 512)
+    assert cfg.train_cfg.max_iters == 80000
+    for split in ('val', 'test'):
+        assert cfg[f'{split}_evaluator'].type == 'IoUMetric' and \
+            'mIoU' in cfg[f'{split}_evaluator'].iou_metrics
+    assert cfg.val_dataloader.dataset.data_prefix.img_path == 'images/validation'
+    model, batches = _build_and_check(cfg)
+    assert batches['train'][1]['inputs'].shape[-2:] == (512, 512)
+    assert batches['val'][0].dataset.metainfo['classes'][:2] == ('wall', 'building')
+    assert len(batches['train'][0].dataset) == 4 and len(batches['val'][0].dataset) == 2
+
+
+def test_iou_metric_reports_miou_and_pixel_accuracy():
+    """The ADE configs ask IoUMetric for mIoU only; pixel accuracy (aAcc) comes with it."""
+    from mmseg.registry import METRICS
+    from mmseg.structures import SegDataSample
+    from mmengine.structures import PixelData
+    init_default_scope('mmseg')
+    cfg = Config.fromfile(osp.join(REPO, 'configs/ade20k/fcn_r50-d-d8_512x512_80k_ade20k.py'))
+    metric = METRICS.build(cfg.val_evaluator)
+    metric.dataset_meta = dict(classes=('a', 'b'))
+    gt = torch.tensor([[[0, 0, 1, 1]]])
+    pred = torch.tensor([[[0, 1, 1, 1]]])
+    sample = SegDataSample(gt_sem_seg=PixelData(data=gt), pred_sem_seg=PixelData(data=pred))
+    metric.process([], [sample.to_dict()])
+    result = metric.compute_metrics(metric.results)
+    assert result['aAcc'] == pytest.approx(75.0) and result['mIoU'] == pytest.approx((50 + 200 / 3) / 2, abs=0.01)
+
+
+SMALL_EXPECT = {
+    # config: (dataset classes (None: ADE20K's 150), head classes)
+    'faster-rcnn_r18-d_fpn_4e_bccd.py': (('RBC', 'WBC', 'Platelets'), 3),
+    'faster-rcnn_r18-d_fpn_4e_fruit.py': (('apple', 'banana', 'orange'), 3),
+    'fcn_r18-d-d8_256x256_600i_camvid.py': (('Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree', 'SignSymbol',
+                                             'Fence', 'Car', 'Pedestrian', 'Bicyclist'), 11),
+    'fcn_r18-d-d8_ade20k-sample.py': (None, 150),
+}
+
+
+@pytest.mark.parametrize('config', SMALL, ids=[osp.basename(c) for c in SMALL])
+def test_small_config_builds(config, fake_root, monkeypatch, tmp_path):
+    name = osp.basename(config)
+    classes, num_classes = SMALL_EXPECT[name]
+    cfg = _load(config, fake_root, monkeypatch, tmp_path)
+    # ResNet-18-D from the Imagenette classifier with the paper's tricks (cos + ls)
+    backbone = cfg.model.backbone
+    assert (backbone.depth, backbone.variant) == (18, 'D')
+    assert backbone.init_cfg.checkpoint == _checkpoints(monkeypatch).small_d_cos_ls
+    path, epoch = _imagenet_source(backbone.init_cfg.checkpoint, CLS_ROOT, 'imagenette')
+    cls_cfg = _classifier_config(path)
+    assert (cls_cfg.model.backbone.depth, cls_cfg.model.backbone.variant) == (18, 'D')
+    assert cls_cfg.train_cfg.max_epochs == epoch
+    det = name.startswith('faster-rcnn')
+    if det:
+        assert cfg.model.roi_head.bbox_head.num_classes == num_classes
+        assert (cfg.val_evaluator.type, cfg.val_evaluator.eval_mode) == ('VOCMetric', '11points')
+        splits = ('train', 'val')
+    else:
+        assert cfg.model.decode_head.num_classes == cfg.model.auxiliary_head.num_classes == num_classes
+        assert tuple(backbone.strides) == (1, 2, 1, 1) and tuple(backbone.dilations) == (1, 1, 2, 4)
+        assert cfg.val_evaluator.type == 'IoUMetric' and 'mIoU' in cfg.val_evaluator.iou_metrics
+        # the ADE20K sample is test-only (its train split is CamVid's, inherited)
+        splits = ('val', 'test') if 'ade20k-sample' in name else ('train', 'val')
+    model, batches = _build_and_check(cfg, splits)
+    for split, (loader, _) in batches.items():
+        ds = loader.dataset
+        if classes is not None:
+            assert ds.metainfo['classes'] == classes
+        else:
+            assert type(ds).__name__ == 'ADE20KDataset' and len(ds.metainfo['classes']) == 150
+        assert len(ds) == (4 if split == 'train' else 2)
+    if det:
+        # every synthetic object got a configured class: no image lost its boxes
+        data = batches['train'][1]
+        assert all(len(s.gt_instances) > 0 for s in data['data_samples'])
+    elif 'camvid' in name:
+        assert batches['train'][1]['inputs'].shape[-2:] == (256, 256)
+        steps = [t.type for t in cfg.train_dataloader.dataset.pipeline]
+        assert steps.index('tricks_mm.CheckSegLabels') == steps.index('LoadAnnotations') + 1
