@@ -11,8 +11,9 @@ endif
 install:
 	bash scripts/install.sh
 
+# two pytest workers, one thread each (a file's tests stay on one worker: module fixtures run once)
 test: install
-	$(PY) -m pytest tests -q
+	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist loadfile
 
 bench: install
 	$(PY) benchmarks/backbone_speed.py

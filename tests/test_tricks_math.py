@@ -318,7 +318,7 @@ def test_bf16_train_step():
     from mmpretrain.structures import DataSample
     model = _build(_classifier_cfg(data_preprocessor=dict(
         type='ClsDataPreprocessor', mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], to_rgb=True)))
-    ow = OPTIM_WRAPPERS.build(dict(type='tricks_mm.BF16OptimWrapper',
+    ow = OPTIM_WRAPPERS.build(dict(type='tricks_mm.BF16OptimWrapper', force=True,
                                    optimizer=torch.optim.SGD(model.parameters(), lr=0.1)))
     before = {k: v.detach().clone() for k, v in model.named_parameters()}
     data = dict(inputs=[torch.randint(0, 256, (3, 32, 32), dtype=torch.uint8) for _ in range(4)],
@@ -333,6 +333,22 @@ def test_bf16_train_step():
     with ow.optim_context(model):
         assert model.backbone.stem[0](x).dtype == torch.bfloat16
     assert model.backbone.stem[0](x).dtype == torch.float32
+
+
+def test_bf16_falls_back_to_fp32_without_native_support(monkeypatch):
+    """On a CPU without native bf16 (AVX2 only) autocast would be emulated and slow: fp32, said once."""
+    from tricks_mm.engine import optim_wrappers
+    monkeypatch.setattr(optim_wrappers, 'cpu_has_native_bf16', lambda: False)
+    conv = nn.Conv2d(3, 4, 3)
+    ow = OPTIM_WRAPPERS.build(dict(type='tricks_mm.BF16OptimWrapper',
+                                   optimizer=torch.optim.SGD(conv.parameters(), lr=0.1)))
+    with ow.optim_context(conv):
+        assert conv(torch.randn(1, 3, 8, 8)).dtype == torch.float32
+    monkeypatch.setattr(optim_wrappers, 'cpu_has_native_bf16', lambda: True)
+    ow = OPTIM_WRAPPERS.build(dict(type='tricks_mm.BF16OptimWrapper',
+                                   optimizer=torch.optim.SGD(conv.parameters(), lr=0.1)))
+    with ow.optim_context(conv):
+        assert conv(torch.randn(1, 3, 8, 8)).dtype == torch.bfloat16
 
 
 # ----------------------------------------------------------------------------- 6. colour jitter

@@ -25,7 +25,7 @@ def make_demo_data(root: str) -> None:
     stamp = osp.join(root, '.complete')
     if osp.isfile(stamp):
         return
-    make_classification_set(osp.join(root, 'imagenet'), num_per_class={'train': 96, 'val': 32})
+    make_classification_set(osp.join(root, 'imagenet'), num_per_class={'train': 600, 'val': 100})
     make_voc_devkit(root, splits={('2007', 'trainval'): 120, ('2007', 'test'): 60, ('2012', 'trainval'): 120})
     make_ade20k(root, splits={'training': 96, 'validation': 32})
     with open(stamp, 'w') as f:

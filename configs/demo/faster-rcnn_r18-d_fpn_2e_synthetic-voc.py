@@ -11,14 +11,14 @@ model = dict(
     roi_head=dict(bbox_roi_extractor=dict(out_channels=64),
                   bbox_head=dict(in_channels=64, fc_out_channels=256, num_classes=3)))
 train_dataloader = dict(batch_size=4)
-max_epochs = 6
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=2)
+max_epochs = 2  # 2 x 60 iterations: minutes on a CPU
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=max_epochs)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.02, momentum=0.9, weight_decay=1e-4))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
-    dict(type='MultiStepLR', by_epoch=True, begin=0, end=max_epochs, milestones=[5], gamma=0.1),
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=30),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=30, end=120, T_max=90, eta_min=2e-4),
 ]
 default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=max_epochs, max_keep_ckpts=1))
 auto_scale_lr = dict(enable=False, base_batch_size=4)
