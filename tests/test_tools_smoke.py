@@ -107,3 +107,15 @@ def test_mismatched_classifier_checkpoint_stops_training(synthetic_root, classif
     err = proc.stderr
     assert 'CheckpointMismatchError' in err and config in err and ckpt in err
     assert 'missing in checkpoint' in err and 'layer1.2.conv1.weight' in err
+
+
+def test_test_tool_refuses_a_checkpoint_of_another_model(synthetic_root, classifier_work_dir, tmp_path):
+    """tools/test.py evaluates exactly the trained model: a ResNet-D checkpoint in a ResNet-B config
+    is an error listing the keys (mmengine alone would evaluate a half-random model)."""
+    ckpt = osp.join(classifier_work_dir, 'iter_4.pth')
+    proc = run_tool(['tools/test.py', SMOKE['cls'][0], ckpt, '--work-dir', str(tmp_path),
+                     '--cfg-options', 'model.backbone.variant=B'], {'DATA_ROOT': synthetic_root})
+    assert proc.returncode != 0
+    assert f'checkpoint {ckpt} does not fit the model' in proc.stderr
+    assert 'backbone.stem.0.weight: checkpoint (32, 3, 3, 3) vs model (64, 3, 7, 7)' in proc.stderr
+    assert '--partial' in proc.stderr

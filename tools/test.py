@@ -6,6 +6,7 @@ import os.path as osp
 
 import tricks_mm  # noqa: F401  (safe checkpoint loading)
 from tricks_mm.apis.cli import DictAction, build_runner, load_config, local_rank_env, set_show_dir
+from tricks_mm.checkpoint import CheckpointMismatchError, check_checkpoint_fits
 
 
 def parse_args():
@@ -17,6 +18,8 @@ def parse_args():
     parser.add_argument('--show-dir', help='draw predictions into this folder')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. test_dataloader.batch_size=4')
+    parser.add_argument('--partial', action='store_true',
+                        help='evaluate even if the checkpoint does not fit the model (missing/extra keys)')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
@@ -35,6 +38,13 @@ def main():
     if args.show_dir:
         set_show_dir(cfg, args.show_dir)
     runner = build_runner(cfg)
+    if not args.partial:  # mmengine would load non-strictly and evaluate a half-random model
+        try:
+            check_checkpoint_fits(runner.model, args.checkpoint)
+        except CheckpointMismatchError as e:
+            raise CheckpointMismatchError(
+                f'{e}\nThe checkpoint was made with another model than config {args.config} builds: pass '
+                'the --cfg-options used in training, or --partial to evaluate anyway.') from None
     if args.out:
         from mmengine.evaluator import DumpResults
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))

@@ -110,3 +110,15 @@ def load_pretrained_strict(module: torch.nn.Module, init_cfg: dict) -> KeyReport
     else:
         print_log(f'loaded all {len(state)} tensors into {where}', logger='current')
     return report
+
+
+def check_checkpoint_fits(model: torch.nn.Module, filename: str) -> KeyReport:
+    """Raise :class:`CheckpointMismatchError` (listing the keys) unless the checkpoint at ``filename``
+    holds exactly the model's tensors: what ``tools/test.py`` must evaluate."""
+    from mmengine.model import is_model_wrapper
+    from mmengine.runner.checkpoint import _load_checkpoint
+    model = model.module if is_model_wrapper(model) else model
+    report = compare_state_dicts(model.state_dict(), extract_state_dict(_load_checkpoint(filename, 'cpu')))
+    if not report.ok:
+        raise CheckpointMismatchError(f'checkpoint {filename} does not fit the model:\n{report.format()}')
+    return report

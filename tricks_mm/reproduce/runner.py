@@ -182,6 +182,8 @@ class Runner:
                                'CheckpointHook (a checkpoint at the last iteration/epoch)')
         test = [self.python, osp.join(REPO, 'tools/test.py'), row['config'], checkpoint,
                 '--work-dir', osp.join(run_dir, 'test')]
+        if row['cfg_options']:  # the model the row trained (e.g. model.backbone.variant=B)
+            test += ['--cfg-options'] + list(row['cfg_options'])
         self.echo(f'{head}: testing {checkpoint}')
         proc = subprocess.run(test, cwd=REPO, env=self.env, stdout=subprocess.PIPE, text=True)
         sys.stdout.write(proc.stdout)
