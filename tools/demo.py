@@ -9,11 +9,12 @@ Ends by printing the paper-style table and the paths of the plots. Rerunning ski
 import argparse
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
 
+from tricks_mm.reproduce.plots import make_plots
 from tricks_mm.reproduce.runner import REPO, Runner, SpecError, load_spec
+from tricks_mm.reproduce.tables import write_report
 
 SYNTHETIC_ROOT = osp.join(REPO, 'data', 'demo_synthetic')
 REAL_FOLDERS = ('imagenette', 'bccd', 'fruit', 'camvid-ade')
@@ -66,8 +67,11 @@ def main(argv=None):
     except RuntimeError as e:
         sys.exit(f'error: {e}')
     results = osp.join(spec['work_root'], 'results.json')
-    for tool in ('results_table.py', 'plot_results.py'):
-        subprocess.run([sys.executable, osp.join(REPO, 'tools', 'analysis', tool), results], check=True)
+    report = write_report(results)
+    sys.stdout.write(report['markdown'])
+    print(f"\nWrote {report['md_path']} and {report['csv_path']}")
+    for name, path in make_plots(results).items():
+        print(f'{name}: {path}')
     print(f'demo wall time: {time.time() - start:.0f} s ({spec_path})')
 
 

@@ -9,10 +9,10 @@ Finished rows are skipped; an interrupted row resumes from its last checkpoint. 
 """
 import argparse
 import os.path as osp
-import subprocess
 import sys
 
-from tricks_mm.reproduce.runner import REPO, Runner, SpecError, load_spec
+from tricks_mm.reproduce.runner import Runner, SpecError, load_spec
+from tricks_mm.reproduce.tables import write_report
 
 
 def main(argv=None):
@@ -34,8 +34,7 @@ def main(argv=None):
         sys.exit(f'error: {e}')
     print(f'results: {osp.join(spec["work_root"], "results.json")}')
     if not args.no_table:
-        subprocess.run([sys.executable, osp.join(REPO, 'tools/analysis/results_table.py'),
-                        osp.join(spec['work_root'], 'results.json')], check=True)
+        sys.stdout.write(write_report(osp.join(spec['work_root'], 'results.json'))['markdown'])
 
 
 if __name__ == '__main__':
