@@ -57,7 +57,7 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
     assert [len(r['runs']) for r in results['rows']] == [2, 1]
 
     # a second run skips every finished row and starts no process
-    monkeypatch.setattr(subprocess, 'call', lambda *a, **k: pytest.fail('a finished row was run again'))
+    monkeypatch.setattr(subprocess, 'Popen', lambda *a, **k: pytest.fail('a finished row was run again'))
     Runner(spec, echo=lambda msg: print(msg, flush=True)).run()
     assert capfd.readouterr().out.count('done before, skipped') == 3
 

@@ -5,7 +5,9 @@ resumably, and print the paper-style table.
     python tools/reproduce.py SPEC --seeds 0 1 2 --work-root work_dirs/t8 --rows cls_d det_d
 
 Finished rows are skipped; an interrupted row resumes from its last checkpoint. Each run writes
-<work_root>/<row>/seed<k>/result.json; <work_root>/results.json gathers them.
+<work_root>/<row>/seed<k>/result.json; <work_root>/results.json gathers them. A row folder is locked
+while it runs (a second runner is refused with the holder's pid), and the training/test children die
+with the runner (Ctrl-C, SIGTERM, kill -9).
 """
 import argparse
 import os.path as osp
@@ -30,8 +32,11 @@ def main(argv=None):
     runner = Runner(spec)
     try:
         runner.run(only=args.rows)
-    except RuntimeError as e:
+    except RuntimeError as e:  # includes a row folder locked by another runner or training
         sys.exit(f'error: {e}')
+    except KeyboardInterrupt as e:  # Ctrl-C, SIGTERM, SIGHUP: the children were stopped with us
+        sys.stderr.write(f'interrupted: {e or "Ctrl-C"}\n')
+        sys.exit(130)
     print(f'results: {osp.join(spec["work_root"], "results.json")}')
     if not args.no_table:
         sys.stdout.write(write_report(osp.join(spec['work_root'], 'results.json'))['markdown'])

@@ -11,8 +11,10 @@ methods. Anything else is refused with :class:`UnsafeCheckpointError` naming the
 :func:`install_safe_loader` (run on ``import tricks_mm``) registers the loader for local paths in
 mmengine's ``CheckpointLoader``, so mmengine, mmpretrain, mmdet and mmseg all load through it.
 """
+import os
 import os.path as osp
 import pickle
+import re
 from typing import List
 
 import numpy as np
@@ -23,6 +25,23 @@ from mmengine.runner.checkpoint import CheckpointLoader
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
     """The checkpoint pickles an object outside the allow-list; loading it could run code."""
+
+
+class CheckpointReadError(ValueError):
+    """The file is not a readable checkpoint: empty, truncated, damaged or not made by PyTorch."""
+
+
+def _unreadable(name, why: str) -> CheckpointReadError:
+    return CheckpointReadError(
+        f'cannot read checkpoint {name}: {why}. An interrupted save or copy (kill, full disk) or an '
+        'incomplete download leaves such a file. Use an earlier checkpoint of the same run (its work dir '
+        'keeps iter_*/epoch_*.pth; --resume alone picks the one named in last_checkpoint), copy or '
+        'download the file again, or delete it.')
+
+
+# torch's messages for a file that is not a complete checkpoint (zip reader, legacy pickle reader)
+_DAMAGED = ('PytorchStreamReader', 'zip archive', 'central directory', 'unexpected EOF', 'Ran out of input',
+            'invalid magic number', 'corrupt', 'truncated', 'file not found in archive', 'invalid header')
 
 
 def _history_buffer_statistic(obj, name):
@@ -71,13 +90,21 @@ def _unsafe_globals(f) -> List[str]:
 
 
 def safe_torch_load(f, map_location=None):
-    """``torch.load(f, weights_only=True)`` with the allow-list; a clear error for anything else."""
+    """``torch.load(f, weights_only=True)`` with the allow-list; a clear error for anything else:
+    :class:`UnsafeCheckpointError` for objects outside the allow-list, :class:`CheckpointReadError`
+    (naming the file) for an empty, truncated or foreign file."""
+    name = f if isinstance(f, (str, os.PathLike)) else getattr(f, 'name', repr(f))
+    if isinstance(f, (str, os.PathLike)) and osp.isfile(f) and osp.getsize(f) == 0:
+        raise _unreadable(name, 'it is empty (0 bytes)')
     try:
         with torch.serialization.safe_globals(allowed_checkpoint_globals()):
             return torch.load(f, map_location=map_location, weights_only=True)
     except UnsafeCheckpointError:
         raise
     except pickle.UnpicklingError as e:
+        if not _is_refusal(e):
+            raise _unreadable(name, f'it is not a PyTorch checkpoint (its bytes are no pickle the weights-only '
+                                    f'reader accepts: {_reason(e)})') from None
         offending = _unsafe_globals(f) if isinstance(f, str) else []
         names = ', '.join(offending) if offending else _reason(e)
         raise UnsafeCheckpointError(
@@ -86,16 +113,41 @@ def safe_torch_load(f, map_location=None):
             "mmengine's HistoryBuffer). Unpickling it could execute code, so nothing was run. If you "
             'trust the file, load it yourself in a separate process and re-save only its tensors, e.g. '
             "torch.save({'state_dict': ckpt['state_dict']}, 'clean.pth').") from None
+    except (EOFError, RuntimeError, ValueError, OSError) as e:
+        if isinstance(e, EOFError) or any(s.lower() in str(e).lower() for s in _DAMAGED):
+            raise _unreadable(name, f'it is truncated or damaged ({_first_line(e)})') from None
+        raise
+
+
+def _first_line(error) -> str:
+    """The first sentence of ``error`` (torch appends paragraphs of advice)."""
+    text = ' '.join(ln.strip() for ln in str(error).splitlines() if ln.strip())
+    first = re.split(r'(?<=[.!?])\s+', text)[0]
+    return f'{type(error).__name__}: {first}'
+
+
+def _is_refusal(error) -> bool:
+    """torch's weights-only unpickler refused a global (as opposed to bytes that are no pickle it reads,
+    "Unsupported operand")."""
+    text = str(error)
+    return 'global' in text.lower() or 'refusing getattr' in text
 
 
 def _reason(error) -> str:
-    """The informative line of torch's weights-only error (it wraps ours in boilerplate)."""
+    """The informative part of torch's weights-only error (it wraps ours in boilerplate), without its
+    advice to allow-list the global or to load with ``weights_only=False`` (wrong for a stranger's file)."""
+    glob = re.search(r'GLOBAL ([\w.]+)', str(error))
+    if glob:
+        return glob.group(1)
     lines = [ln.strip() for ln in str(error).splitlines() if ln.strip()]
+    reason = next((ln for ln in lines if 'refusing getattr' in ln), None)
     for i, line in enumerate(lines):
-        if 'WeightsUnpickler error:' in line:
+        if reason is None and 'WeightsUnpickler error:' in line:
             rest = line.split('WeightsUnpickler error:', 1)[1].strip()
-            return rest or (lines[i + 1] if i + 1 < len(lines) else line)
-    return lines[0] if lines else repr(error)
+            reason = rest or (lines[i + 1] if i + 1 < len(lines) else line)
+    sentences = re.split(r'(?<=[.!?])\s+', reason or '')
+    kept = [s for s in sentences if not re.search(r'weights_only|safe_globals|allowlist|trust', s, re.IGNORECASE)]
+    return ' '.join(kept).strip() or 'an object outside the allow-list'
 
 
 def load_from_local_safe(filename, map_location=None):

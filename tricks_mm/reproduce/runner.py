@@ -17,16 +17,28 @@ and writes ``<work_root>/<row>/seed<k>/result.json`` (metrics, seed, config, com
 time). A row whose result says ``done`` (for the same config and options) is skipped; a row that was
 interrupted resumes from its ``last_checkpoint`` through ``--resume``. ``<work_root>/results.json``
 gathers every row (read by ``tools/analysis/results_table.py`` and ``plot_results.py``).
+
+Safety: a row folder is locked while its row runs (``<row>/seed<k>/.lock`` with the runner's pid), so
+a second runner, or a ``tools/train.py`` started by hand on the same folder, is refused. Each child
+runs in a process group of its own that is killed when the runner is stopped (SIGTERM, SIGINT,
+SIGHUP) and is sent SIGTERM by the kernel when the runner dies otherwise (``kill -9``), so no
+training goes on writing into the folder as an orphan. A row's ``wall_time_s`` sums all its parts
+(``parts``: each attempt's start, end and outcome; an attempt that was killed ends at the last write
+into the folder).
 """
+import ctypes
 import datetime
 import json
 import os
 import os.path as osp
+import signal
 import subprocess
 import sys
 from typing import Dict, Iterable, List, Optional
 
 from mmengine.config import Config
+
+from tricks_mm.utils.dir_lock import DirLock
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TASK_BY_SCOPE = {'mmpretrain': 'cls', 'mmdet': 'det', 'mmseg': 'seg'}
@@ -35,10 +47,6 @@ ROW_KEYS = {'name', 'config', 'init_from', 'cfg_options', 'paper_row', 'label', 
 
 class SpecError(ValueError):
     """A table spec that cannot be run as written."""
-
-
-def _now() -> str:
-    return datetime.datetime.now().isoformat(timespec='seconds')
 
 
 def _write_json(path: str, obj) -> None:
@@ -107,6 +115,103 @@ def _init_options(checkpoint: str) -> List[str]:
             'model.backbone.init_cfg.prefix=backbone.']
 
 
+def _last_write(folder: str, since: float) -> float:
+    """The latest modification time of the files in ``folder`` (the log is written every iteration)."""
+    latest = since
+    for root, _, files in os.walk(folder):
+        for name in files:
+            if name not in ('result.json', '.lock'):
+                try:
+                    latest = max(latest, os.stat(osp.join(root, name)).st_mtime)
+                except FileNotFoundError:
+                    pass
+    return latest
+
+
+def _closed_parts(previous: Optional[dict], run_dir: str) -> List[dict]:
+    """The finished parts of an earlier attempt at a row, the one killed while running closed at its
+    last write into the folder."""
+    if not previous or previous.get('status') not in ('running', 'failed'):
+        return []
+    parts = list(previous.get('parts') or [])
+    if previous.get('status') == 'running' and previous.get('start'):
+        start = datetime.datetime.fromisoformat(previous['start']).timestamp()
+        end = _last_write(run_dir, start)
+        parts.append(dict(start=previous['start'], end=_iso(end), seconds=round(end - start, 1),
+                          outcome='interrupted'))
+    return parts
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.datetime.fromtimestamp(timestamp).isoformat(timespec='seconds')
+
+
+def _die_with_parent(parent: int):
+    """``preexec_fn``: the kernel sends SIGTERM to the child when the runner dies (Linux prctl)."""
+    def preexec():
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+        if os.getppid() != parent:  # the runner died before prctl took effect
+            os._exit(1)
+    return preexec
+
+
+class ChildProcesses:
+    """Children in process groups of their own, killed with the runner (signals, exceptions)."""
+
+    STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+    def __init__(self):
+        self.current: Optional[subprocess.Popen] = None
+
+    def run(self, cmd, **kwargs) -> subprocess.CompletedProcess:
+        proc = subprocess.Popen(cmd, process_group=0, preexec_fn=_die_with_parent(os.getpid()), **kwargs)
+        self.current = proc
+        try:
+            stdout, _ = proc.communicate()
+        finally:
+            self.kill()
+            self.current = None
+        return subprocess.CompletedProcess(cmd, proc.returncode, stdout)
+
+    def kill(self) -> None:
+        proc = self.current
+        if proc is None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM if proc.poll() is None else signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # data-loader workers left in the group
+        except ProcessLookupError:
+            pass
+
+    def __enter__(self):
+        self._previous = {}
+        for sig in self.STOP_SIGNALS:
+            try:
+                self._previous[sig] = signal.signal(sig, self._stop)
+            except ValueError:  # not the main thread: leave signals alone
+                pass
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _stop(self, signum, frame):
+        self.kill()
+        raise KeyboardInterrupt(f'stopped by signal {signum}; the row resumes when the command is run again')
+
+
 def _last_checkpoint(work_dir: str) -> Optional[str]:
     path = osp.join(work_dir, 'last_checkpoint')  # written by mmengine's CheckpointHook
     if not osp.isfile(path):
@@ -136,19 +241,30 @@ class Runner:
     def run(self, only: Optional[Iterable[str]] = None) -> dict:
         rows = [r for r in self.spec['rows'] if only is None or r['name'] in set(only)]
         jobs = [(row, seed) for row in rows for seed in self._seeds(row)]
-        for k, (row, seed) in enumerate(jobs, 1):
-            self.run_one(row, seed, f'{k}/{len(jobs)}')
+        with ChildProcesses() as self.children:
+            for k, (row, seed) in enumerate(jobs, 1):
+                self.run_one(row, seed, f'{k}/{len(jobs)}')
         return self.collect()
 
     def run_one(self, row: dict, seed: int, progress: str = '') -> dict:
-        run_dir = self.run_dir(row, seed)
         head = f'[reproduce {self.spec["table"]}] row {progress} {row["name"]} seed {seed}'
         previous = self.result(row, seed)
         if previous and previous.get('status') == 'done' and previous.get('config') == row['config'] \
                 and previous.get('cfg_options') == list(row['cfg_options']):
             self.echo(f'{head}: done before, skipped ({previous["metrics"]})')
             return previous
-        os.makedirs(run_dir, exist_ok=True)
+        run_dir = self.run_dir(row, seed)
+        with DirLock(run_dir, what=f'row {row["name"]} seed {seed}') as lock:
+            return self._run_locked(row, seed, head, run_dir, lock)
+
+    def _child(self, cmd, env, **kwargs) -> subprocess.CompletedProcess:
+        children = getattr(self, 'children', None) or ChildProcesses()
+        return children.run(cmd, cwd=REPO, env=env, **kwargs)
+
+    def _run_locked(self, row: dict, seed: int, head: str, run_dir: str, lock: DirLock) -> dict:
+        previous = self.result(row, seed)  # read again under the lock
+        parts = _closed_parts(previous, run_dir)
+        env = lock.child_env(self.env)
         options = [f'randomness.seed={seed}'] + list(row['cfg_options'])
         if row['init_from']:
             parent = next(r for r in self.spec['rows'] if r['name'] == row['init_from'])
@@ -164,20 +280,33 @@ class Runner:
         if resumed:
             train.append('--resume')  # mmengine resumes from <work_dir>/last_checkpoint
         train += ['--cfg-options'] + options
+        started = datetime.datetime.now()
         record = dict(row=row['name'], task=row['task'], seed=seed, config=row['config'],
                       cfg_options=list(row['cfg_options']), init_from=row['init_from'], work_dir=run_dir,
-                      command=train, resumed=resumed, status='running', start=_now())
+                      command=train, resumed=resumed, status='running', start=_iso(started.timestamp()),
+                      parts=parts)
+
+        def close(outcome):
+            end = datetime.datetime.now()
+            record['parts'] = parts + [dict(start=record['start'], end=_iso(end.timestamp()),
+                                            seconds=round((end - started).total_seconds(), 1), outcome=outcome)]
+            record['end'] = record['parts'][-1]['end']
+            record['wall_time_s'] = round(sum(p['seconds'] for p in record['parts']), 1)
+
         _write_json(osp.join(run_dir, 'result.json'), record)
         self.echo(f'{head}: {"resuming" if resumed else "training"}: {" ".join(train)}')
-        started = datetime.datetime.now()
-        code = subprocess.call(train, cwd=REPO, env=self.env)
+        code = self._child(train, env).returncode
         if code != 0:
-            record.update(status='failed', end=_now(), returncode=code)
+            close('failed')
+            record.update(status='failed', returncode=code)
             _write_json(osp.join(run_dir, 'result.json'), record)
             raise RuntimeError(f'{head}: training failed (exit {code}); its log is in {run_dir}. '
                                'Fix the cause and run the same command again: it resumes.')
         checkpoint = _last_checkpoint(run_dir)
         if checkpoint is None:
+            close('failed')
+            record.update(status='failed')
+            _write_json(osp.join(run_dir, 'result.json'), record)
             raise RuntimeError(f'{head}: training ended without a checkpoint in {run_dir}; the config must keep '
                                'CheckpointHook (a checkpoint at the last iteration/epoch)')
         test = [self.python, osp.join(REPO, 'tools/test.py'), row['config'], checkpoint,
@@ -185,15 +314,16 @@ class Runner:
         if row['cfg_options']:  # the model the row trained (e.g. model.backbone.variant=B)
             test += ['--cfg-options'] + list(row['cfg_options'])
         self.echo(f'{head}: testing {checkpoint}')
-        proc = subprocess.run(test, cwd=REPO, env=self.env, stdout=subprocess.PIPE, text=True)
+        proc = self._child(test, env, stdout=subprocess.PIPE, text=True)
         sys.stdout.write(proc.stdout)
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith('{')]
         if proc.returncode != 0 or not lines:
-            record.update(status='failed', end=_now(), returncode=proc.returncode, test_command=test)
+            close('failed')
+            record.update(status='failed', returncode=proc.returncode, test_command=test)
             _write_json(osp.join(run_dir, 'result.json'), record)
             raise RuntimeError(f'{head}: testing failed (exit {proc.returncode}): {" ".join(test)}')
-        record.update(status='done', metrics=json.loads(lines[-1]), checkpoint=checkpoint, test_command=test,
-                      end=_now(), wall_time_s=round((datetime.datetime.now() - started).total_seconds(), 1))
+        close('done')
+        record.update(status='done', metrics=json.loads(lines[-1]), checkpoint=checkpoint, test_command=test)
         _write_json(osp.join(run_dir, 'result.json'), record)
         self.echo(f'{head}: done in {record["wall_time_s"]:.0f} s: {record["metrics"]}')
         self.collect()
