@@ -8,3 +8,7 @@ __all__ = [
     'CheckpointMismatchError', 'KeyReport', 'check_checkpoint_fits', 'compare_state_dicts', 'extract_state_dict',
     'load_pretrained_strict'
 ]
+from .named_weights import (NamedWeightsError, is_named_weights, load_named_weights,  # noqa: E402
+                            resolve_named_weights)
+
+__all__ += ['NamedWeightsError', 'is_named_weights', 'load_named_weights', 'resolve_named_weights']

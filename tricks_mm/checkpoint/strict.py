@@ -8,7 +8,8 @@ from typing import Dict, List, Mapping, NamedTuple, Tuple
 
 import torch
 from mmengine.logging import print_log
-from mmengine.runner.checkpoint import _load_checkpoint
+
+from .named_weights import load_checkpoint_or_named
 
 
 class CheckpointMismatchError(ValueError):
@@ -87,7 +88,8 @@ def load_pretrained_strict(module: torch.nn.Module, init_cfg: dict) -> KeyReport
     if unknown:
         raise KeyError(f'unknown keys {sorted(unknown)} in init_cfg {cfg}; allowed: checkpoint, '
                        'prefix, map_location, strict')
-    checkpoint = _load_checkpoint(path, map_location=cfg.get('map_location', 'cpu'))
+    # named weights (timm/<model>.<tag>, torchvision://<model>) come converted from the local caches
+    checkpoint = load_checkpoint_or_named(path, cfg.get('map_location', 'cpu'), module, prefix)
     try:
         state = extract_state_dict(checkpoint, prefix)
     except CheckpointMismatchError as e:
