@@ -4,7 +4,7 @@ mmengine's ``Pretrained`` initializer loads with ``strict=False`` and only logs 
 classifier checkpoint that does not fit a detector's backbone trains from random weights unnoticed.
 """
 from collections import OrderedDict
-from typing import Dict, List, Mapping, NamedTuple, Tuple
+from typing import Dict, List, Mapping, NamedTuple, Sequence, Tuple
 
 import torch
 from mmengine.logging import print_log
@@ -71,37 +71,64 @@ def extract_state_dict(checkpoint, prefix: str = None) -> Dict[str, torch.Tensor
     return state
 
 
-def load_pretrained_strict(module: torch.nn.Module, init_cfg: dict) -> KeyReport:
+def split_ignored(state: Mapping[str, torch.Tensor], ignore_prefixes: Sequence[str]):
+    """``state`` without the keys under any of ``ignore_prefixes``, and the count left out per prefix."""
+    ignore_prefixes = tuple(ignore_prefixes)
+    kept = OrderedDict((k, v) for k, v in state.items() if not k.startswith(ignore_prefixes))
+    counts = {p: sum(k.startswith(p) for k in state) for p in ignore_prefixes}
+    return kept, counts
+
+
+def load_pretrained_strict(module: torch.nn.Module, init_cfg: dict, name: str = None) -> KeyReport:
     """Load ``init_cfg['checkpoint']`` (under ``init_cfg['prefix']``) into ``module``.
 
     ``init_cfg`` is mmengine's ``dict(type='Pretrained', checkpoint=..., prefix=..., map_location=...)``
-    plus ``strict`` (default True). Strict: any missing, unexpected or mis-shaped key raises
-    :class:`CheckpointMismatchError` listing them. ``strict=False``: loads the keys that fit and logs
-    the rest as a warning.
+    plus ``strict`` (default True) and ``ignore_prefixes`` (default none). Strict: any missing,
+    unexpected or mis-shaped key raises :class:`CheckpointMismatchError` listing them.
+    ``strict=False``: loads the keys that fit and logs the rest as a warning.
+
+    ``ignore_prefixes`` (e.g. ``('layer4.',)``, after ``prefix`` is removed) names checkpoint keys that
+    another module loads: the C4 detector's backbone leaves a classifier's ``layer4`` to its RoI shared
+    head. They are left out of the comparison and counted in the log; a prefix that matches no key is an
+    error when strict, so the declaration cannot go stale. ``name`` replaces the module's description
+    in messages (for a submodule, e.g. the shared head's stage).
     """
     cfg = dict(init_cfg)
-    if 'checkpoint' not in cfg:
-        raise KeyError("init_cfg of type 'Pretrained' needs a 'checkpoint' path")
+    if cfg.get('checkpoint') is None:
+        raise KeyError(f"init_cfg of type 'Pretrained' needs a 'checkpoint' path, got {cfg} for "
+                       f'{name or type(module).__name__}; set it (a classifier checkpoint), or set '
+                       'init_cfg=None to initialise from scratch')
     path, prefix = cfg['checkpoint'], cfg.get('prefix')
     strict = cfg.get('strict', True)
-    unknown = set(cfg) - {'type', 'checkpoint', 'prefix', 'map_location', 'strict'}
+    ignore_prefixes = cfg.get('ignore_prefixes') or ()
+    if isinstance(ignore_prefixes, str):
+        ignore_prefixes = (ignore_prefixes, )
+    unknown = set(cfg) - {'type', 'checkpoint', 'prefix', 'map_location', 'strict', 'ignore_prefixes'}
     if unknown:
         raise KeyError(f'unknown keys {sorted(unknown)} in init_cfg {cfg}; allowed: checkpoint, '
-                       'prefix, map_location, strict')
+                       'prefix, map_location, strict, ignore_prefixes')
     # named weights (timm/<model>.<tag>, torchvision://<model>) come converted from the local caches
     checkpoint = load_checkpoint_or_named(path, cfg.get('map_location', 'cpu'), module, prefix)
     try:
         state = extract_state_dict(checkpoint, prefix)
     except CheckpointMismatchError as e:
-        raise CheckpointMismatchError(f'{type(module).__name__}: cannot load {path}: {e}') from None
+        raise CheckpointMismatchError(f'{name or type(module).__name__}: cannot load {path}: {e}') from None
+    state, ignored = split_ignored(state, ignore_prefixes)
     report = compare_state_dicts(module.state_dict(), state)
-    where = (f'{type(module).__name__} (variant/depth: '
-             f'{getattr(module, "variant", "?")}/{getattr(module, "depth", "?")}) from {path}'
-             f' with prefix {prefix!r}')
+    what = name or (f'{type(module).__name__} (variant/depth: '
+                    f'{getattr(module, "variant", "?")}/{getattr(module, "depth", "?")})')
+    where = f'{what} from {path} with prefix {prefix!r}'
+    stale = [p for p, n in ignored.items() if n == 0]
+    if stale and strict:
+        raise CheckpointMismatchError(
+            f'ignore_prefixes {stale} of {where} match no key of the checkpoint, so they ignore nothing: '
+            'remove them from init_cfg.ignore_prefixes (or check the prefix).')
     if not report.ok and strict:
         raise CheckpointMismatchError(
             f'the checkpoint does not fit {where}:\n{report.format()}\n'
             'Check that the classifier and this backbone share depth and variant (and prefix). '
+            'Keys that another module loads (a C4 backbone leaves layer4 to the RoI shared head) '
+            "go in init_cfg.ignore_prefixes, e.g. ignore_prefixes=('layer4.',). "
             "To load only the keys that fit, add strict=False to the backbone's init_cfg.")
     fitting = {k: v for k, v in state.items()
                if k in module.state_dict() and tuple(v.shape) == tuple(module.state_dict()[k].shape)}
@@ -110,7 +137,8 @@ def load_pretrained_strict(module: torch.nn.Module, init_cfg: dict) -> KeyReport
         print_log(f'partial load (strict=False) into {where}:\n{report.format()}', logger='current',
                   level=30)
     else:
-        print_log(f'loaded all {len(state)} tensors into {where}', logger='current')
+        left = ''.join(f'; left {n} tensors under {p!r} to another module' for p, n in ignored.items())
+        print_log(f'loaded all {len(state)} tensors into {where}{left}', logger='current')
     return report
 
 

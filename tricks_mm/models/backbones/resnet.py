@@ -12,6 +12,11 @@ The same class is the backbone of an mmpretrain ``ImageClassifier``, an mmdet ``
 mmseg ``EncoderDecoder`` (``type='tricks_mm.TricksResNet'``). Its parameter names never depend on
 strides or dilations (the avg-pool slot of a D shortcut is an ``nn.Identity`` where nothing is pooled),
 so a classifier's ``backbone.*`` weights fit the dilated D8 segmentation backbone unchanged.
+
+For the C4 form of Faster R-CNN (the paper's GluonCV detector, Section 6.1) the network is split in two
+with the same names: ``TricksResNet(num_stages=3)`` is stem + ``layer1``-``layer3`` (stride 16) and
+``tricks_mm.TricksResLayer`` (``models/roi_heads/res_layer.py``) is ``layer4``, built by
+:func:`make_res_layer` below.
 """
 from typing import Dict, NamedTuple, Optional, Sequence
 
@@ -109,6 +114,51 @@ class Bottleneck(BasicBlock):
         return self.bn3(self.conv3(out))
 
 
+def make_res_layer(block, inplanes: int, planes: int, num_blocks: int, stride: int, dilation: int,
+                   tweaks: Variant, norm_cfg: dict, contract_dilation: bool = False,
+                   with_cp: bool = False) -> nn.Sequential:
+    """One ResNet stage with the variant's tweaks (B: stride on the 3x3; D: avg-pooled shortcut).
+
+    Shared by :class:`TricksResNet` and the C4 shared head, so both give a stage the same parameter
+    names (``<i>.conv1.weight``, ``0.downsample.<j>.weight``, ...).
+    """
+    outplanes = planes * block.expansion
+    downsample = None
+    if stride != 1 or inplanes != outplanes:
+        downsample = _make_downsample(inplanes, outplanes, stride, tweaks, norm_cfg)
+    first_dilation = dilation // 2 if (contract_dilation and dilation > 1) else dilation
+    kw = dict(stride_on_3x3=tweaks.stride_on_3x3, norm_cfg=norm_cfg, with_cp=with_cp)
+    blocks = [block(inplanes, planes, stride, first_dilation, downsample, **kw)]
+    blocks += [block(outplanes, planes, 1, dilation, None, **kw) for _ in range(1, num_blocks)]
+    return nn.Sequential(*blocks)
+
+
+def _make_downsample(inplanes, outplanes, stride, tweaks, norm_cfg):
+    if not tweaks.avg_down:
+        return nn.Sequential(_conv(inplanes, outplanes, 1, stride), _norm(norm_cfg, outplanes))
+    pool = (nn.AvgPool2d(stride, stride, ceil_mode=True, count_include_pad=False)
+            if stride != 1 else nn.Identity())
+    return nn.Sequential(pool, _conv(inplanes, outplanes, 1), _norm(norm_cfg, outplanes))
+
+
+def init_resnet_weights(module: nn.Module, init: str, zero_init_residual: bool) -> None:
+    """Conv weights by ``init`` ('kaiming' or 'xavier', Section 2.1), norms to (1, 0), and zero gamma
+    on each block's last norm when ``zero_init_residual`` (Section 3.1)."""
+    conv_init = _INITS[init]
+    for m in module.modules():
+        if isinstance(m, nn.Conv2d):
+            conv_init(m.weight)
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, (_BatchNorm, nn.GroupNorm)):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+    if zero_init_residual:
+        for m in module.modules():
+            if isinstance(m, BasicBlock):
+                nn.init.zeros_(m.last_norm.weight)
+
+
 @MODELS.register_module()
 class TricksResNet(BaseModule):
     """ResNet-A/B/C/D backbone (paper Section 4) at depth 18, 34, 50, 101 or 152.
@@ -119,10 +169,12 @@ class TricksResNet(BaseModule):
         in_channels: input image channels.
         stem_channels: output channels of the stem (64); the deep stem's first two convs use half.
         base_channels: width of the first stage (64).
-        strides / dilations: per stage. FCN's D8 setting is ``strides=(1, 2, 1, 1)``,
-            ``dilations=(1, 1, 2, 4)`` with ``contract_dilation=True``.
+        num_stages: build stem + ``layer1``..``layer<num_stages>`` (1-4). 3 is the C4 detector's
+            backbone (stride 16); its ``layer4`` lives in ``tricks_mm.TricksResLayer``.
+        strides / dilations: per stage (4 values, or ``num_stages`` values). FCN's D8 setting is
+            ``strides=(1, 2, 1, 1)``, ``dilations=(1, 1, 2, 4)`` with ``contract_dilation=True``.
         contract_dilation: the first block of a dilated stage uses half the dilation (as mmseg).
-        out_indices: stages whose outputs are returned (0-based).
+        out_indices: stages whose outputs are returned (0-based, below ``num_stages``).
         frozen_stages: stages (with the stem) to freeze; -1 freezes nothing, 0 only the stem.
         norm_cfg: mmcv norm config (BN, SyncBN, GN, ...).
         norm_eval: keep every norm layer in eval mode while training (detection fine-tuning).
@@ -131,7 +183,8 @@ class TricksResNet(BaseModule):
         init: 'kaiming' (He normal, fan_out) or 'xavier' (uniform; the paper's baseline, Section 2.1).
         init_cfg: ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')`` loads a classifier's
             backbone strictly: missing, unexpected or mis-shaped keys are an error listing them;
-            ``strict=False`` in the dict allows a partial load (logged).
+            ``strict=False`` in the dict allows a partial load (logged); ``ignore_prefixes=('layer4.',)``
+            leaves a classifier's ``layer4`` to the C4 shared head (see ``checkpoint/strict.py``).
     """
     arch_settings = {
         18: (BasicBlock, (2, 2, 2, 2)),
@@ -147,6 +200,7 @@ class TricksResNet(BaseModule):
                  in_channels: int = 3,
                  stem_channels: int = 64,
                  base_channels: int = 64,
+                 num_stages: int = 4,
                  strides: Sequence[int] = (1, 2, 2, 2),
                  dilations: Sequence[int] = (1, 1, 1, 1),
                  contract_dilation: bool = False,
@@ -166,12 +220,15 @@ class TricksResNet(BaseModule):
             raise KeyError(f'TricksResNet: variant must be one of {sorted(VARIANTS)}, got {variant!r}')
         if init not in _INITS:
             raise KeyError(f'TricksResNet: init must be one of {sorted(_INITS)}, got {init!r}')
-        if not len(strides) == len(dilations) == 4:
-            raise ValueError('TricksResNet: strides and dilations need one value per stage (4), '
-                             f'got {strides} and {dilations}')
-        if not all(0 <= i < 4 for i in out_indices):
-            raise ValueError(f'TricksResNet: out_indices must lie in 0..3, got {out_indices}')
-        self.depth, self.variant = depth, variant
+        if num_stages not in (1, 2, 3, 4):
+            raise ValueError(f'TricksResNet: num_stages must be 1..4, got {num_stages!r}')
+        if not (len(strides) == len(dilations) and len(strides) in (num_stages, 4)):
+            raise ValueError(f'TricksResNet: strides and dilations need one value per stage ({num_stages}'
+                             f'{", or 4" if num_stages != 4 else ""}), got {strides} and {dilations}')
+        if not all(0 <= i < num_stages for i in out_indices):
+            raise ValueError(f'TricksResNet: out_indices must lie in 0..{num_stages - 1} '
+                             f'(num_stages={num_stages}), got {out_indices}')
+        self.depth, self.variant, self.num_stages = depth, variant, num_stages
         self.tweaks = VARIANTS[variant]
         self.out_indices = tuple(out_indices)
         self.frozen_stages = frozen_stages
@@ -185,10 +242,10 @@ class TricksResNet(BaseModule):
         self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
         inplanes = stem_channels
         self.res_layers = []
-        for i, num_blocks in enumerate(stage_blocks):
+        for i, num_blocks in enumerate(stage_blocks[:num_stages]):
             planes = base_channels * 2**i
-            layer = self._make_layer(block, inplanes, planes, num_blocks, strides[i], dilations[i],
-                                     contract_dilation, with_cp)
+            layer = make_res_layer(block, inplanes, planes, num_blocks, strides[i], dilations[i],
+                                   self.tweaks, norm_cfg, contract_dilation, with_cp)
             inplanes = planes * block.expansion
             name = f'layer{i + 1}'
             self.add_module(name, layer)
@@ -208,39 +265,8 @@ class TricksResNet(BaseModule):
             layers += [_conv(cin, cout, 3, stride), _norm(self.norm_cfg, cout), nn.ReLU(inplace=True)]
         return nn.Sequential(*layers)
 
-    def _make_downsample(self, inplanes, outplanes, stride):
-        if not self.tweaks.avg_down:
-            return nn.Sequential(_conv(inplanes, outplanes, 1, stride), _norm(self.norm_cfg, outplanes))
-        pool = (nn.AvgPool2d(stride, stride, ceil_mode=True, count_include_pad=False)
-                if stride != 1 else nn.Identity())
-        return nn.Sequential(pool, _conv(inplanes, outplanes, 1), _norm(self.norm_cfg, outplanes))
-
-    def _make_layer(self, block, inplanes, planes, num_blocks, stride, dilation, contract_dilation,
-                    with_cp):
-        outplanes = planes * block.expansion
-        downsample = None
-        if stride != 1 or inplanes != outplanes:
-            downsample = self._make_downsample(inplanes, outplanes, stride)
-        first_dilation = dilation // 2 if (contract_dilation and dilation > 1) else dilation
-        kw = dict(stride_on_3x3=self.tweaks.stride_on_3x3, norm_cfg=self.norm_cfg, with_cp=with_cp)
-        blocks = [block(inplanes, planes, stride, first_dilation, downsample, **kw)]
-        blocks += [block(outplanes, planes, 1, dilation, None, **kw) for _ in range(1, num_blocks)]
-        return nn.Sequential(*blocks)
-
     def _init_default(self):
-        conv_init = _INITS[self.init]
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                conv_init(m.weight)
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (_BatchNorm, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-        if self.zero_init_residual:
-            for m in self.modules():
-                if isinstance(m, BasicBlock):
-                    nn.init.zeros_(m.last_norm.weight)
+        init_resnet_weights(self, self.init, self.zero_init_residual)
 
     def init_weights(self):
         """Default init (``init``, zero gamma), or a strict load for ``init_cfg=dict(type='Pretrained')``."""

@@ -1,0 +1,3 @@
+from .res_layer import TricksResLayer
+
+__all__ = ['TricksResLayer']
