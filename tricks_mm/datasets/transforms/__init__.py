@@ -1,3 +1,4 @@
 from .color import HSVScaleJitter
+from .lighting import PCALighting
 
-__all__ = ['HSVScaleJitter']
+__all__ = ['HSVScaleJitter', 'PCALighting']

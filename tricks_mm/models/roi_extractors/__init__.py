@@ -1,0 +1,3 @@
+from .single_level import SingleRoIExtractor
+
+__all__ = ['SingleRoIExtractor']
