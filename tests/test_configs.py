@@ -1,6 +1,8 @@
 """Every full-scale ImageNet config builds (model, dataloader on a fake data root, optimizer, schedulers),
-and every Imagenette config trains a few iterations on the CPU."""
+every Imagenette config trains a few iterations on the CPU, and every classifier is initialised as in the
+paper (Section 2.1: Xavier for the convs and the FC layer)."""
 import glob
+import math
 import os.path as osp
 
 import pytest
@@ -101,3 +103,34 @@ def test_imagenette_real_data_pipeline(monkeypatch, tmp_path):
     assert len(dataset) == 9469 and len(dataset.metainfo['classes']) == 10
     sample = dataset[0]
     assert sample['inputs'].shape == (3, 96, 96) and sample['inputs'].dtype == torch.uint8
+
+
+XAVIER_ROWS = [osp.join(REPO, 'configs/imagenet/resnet50-d_8xb128-efficient-cos-ls-120e_in1k.py'),
+               osp.join(REPO, 'configs/imagenette/resnet18-b_1xb64-step-20e_imagenette.py')]
+
+
+def _xavier_bound(weight):
+    """Xavier-uniform bound sqrt(6 / (fan_in + fan_out)) of a conv or linear weight."""
+    receptive = weight[0, 0].numel() if weight.dim() > 2 else 1
+    return math.sqrt(6.0 / ((weight.shape[0] + weight.shape[1]) * receptive))
+
+
+@pytest.mark.parametrize('config', XAVIER_ROWS, ids=[osp.basename(c) for c in XAVIER_ROWS])
+def test_convs_and_fc_are_xavier_uniform(config):
+    """Section 2.1: conv and FC weights ~ U[-a, a], a = sqrt(6 / (d_in + d_out)); biases 0. mmpretrain's head
+    default, Normal(std=0.01), would give a std several times smaller than a / sqrt(3)."""
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import MODELS
+    init_default_scope('mmpretrain')
+    torch.manual_seed(0)
+    model = MODELS.build(Config.fromfile(config).model)
+    model.init_weights()
+    fc = model.head.fc
+    bound = _xavier_bound(fc.weight)
+    w = fc.weight.detach()
+    assert w.abs().max() <= bound and w.abs().max() > 0.98 * bound
+    assert w.std().item() == pytest.approx(bound / math.sqrt(3), rel=0.03)
+    assert torch.count_nonzero(fc.bias) == 0
+    convs = [m for m in model.backbone.modules() if isinstance(m, torch.nn.Conv2d)]
+    for conv in convs:  # Kaiming-normal (fan_out) would put about 1 weight in 10 beyond the bound
+        assert conv.weight.detach().abs().max() <= _xavier_bound(conv.weight), conv

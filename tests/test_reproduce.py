@@ -60,6 +60,7 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
     monkeypatch.setattr(subprocess, 'Popen', lambda *a, **k: pytest.fail('a finished row was run again'))
     Runner(spec, echo=lambda msg: print(msg, flush=True)).run()
     assert capfd.readouterr().out.count('done before, skipped') == 3
+    monkeypatch.undo()  # the table and plot tools below run as processes
 
     results_file = osp.join(spec['work_root'], 'results.json')
     with open(results_file) as f:

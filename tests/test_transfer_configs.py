@@ -97,12 +97,12 @@ def _checkpoints(monkeypatch):
 
 
 def _row(config):
-    """The Table 8/9 row a config's name says (None for the shared bases)."""
+    """The Table 8/9 row a config's name says."""
     name = osp.basename(config)
-    m = re.match(r'faster-rcnn_r50-(.+)_fpn_18e_voc0712\.py$', name) or \
-        re.match(r'fcn_r50-(.+)-d8_512x512_80k_ade20k\.py$', name)
+    m = re.match(r'faster-rcnn_r50-(.+)_(?:fpn|c4)_8xb2-18e_voc0712\.py$', name) or \
+        re.match(r'fcn_r50-(.+)-d8_4xb4-80k_ade20k-512x512\.py$', name)
     assert m, f'unexpected config name {name}'
-    return None if m.group(1) == 'd' else m.group(1)
+    return m.group(1)
 
 
 def _build_and_check(cfg, splits=('train', 'val', 'test')):
@@ -157,9 +157,6 @@ def _check_row_checkpoint(cfg, row, monkeypatch):
     ckpts = _checkpoints(monkeypatch)
     backbone = cfg.model.backbone
     assert backbone.depth == 50
-    if row is None:  # the shared base: no classifier chosen
-        assert backbone.get('init_cfg') is None
-        return
     key = 'cls_' + row.replace('-', '_')
     assert backbone.init_cfg.type == 'Pretrained' and backbone.init_cfg.prefix == 'backbone.'
     assert backbone.init_cfg.checkpoint == ckpts[key]
@@ -179,17 +176,27 @@ def _check_row_checkpoint(cfg, row, monkeypatch):
 
 
 def test_every_row_has_a_config():
-    assert sorted(filter(None, map(_row, VOC))) == sorted(ROWS)
-    assert sorted(filter(None, map(_row, ADE))) == sorted(ROWS)
-    assert sum(_row(c) is None for c in VOC) == 1 and sum(_row(c) is None for c in ADE) == 1
+    """Table 8 in mmdet's FPN form and in the paper's C4 form, Table 9 once."""
+    assert sorted(_row(c) for c in VOC if '_fpn_' in c) == sorted(ROWS)
+    assert sorted(_row(c) for c in VOC if '_c4_' in c) == sorted(ROWS)
+    assert len(VOC) == 2 * len(ROWS)
+    assert sorted(map(_row, ADE)) == sorted(ROWS)
 
 
 @pytest.mark.parametrize('config', VOC, ids=[osp.basename(c) for c in VOC])
 def test_voc_config_builds(config, fake_root, monkeypatch, tmp_path):
     cfg = _load(config, fake_root, monkeypatch, tmp_path)
     _check_row_checkpoint(cfg, _row(config), monkeypatch)
-    # Section 6.1: Faster R-CNN + FPN, VOC 2007+2012 trainval -> VOC 2007 test, 11-point mAP
-    assert cfg.model.type == 'FasterRCNN' and cfg.model.neck.type == 'FPN'
+    # Section 6.1: Faster R-CNN (mmdet's FPN form or the paper's C4 form), VOC 2007+2012 trainval -> VOC 2007
+    # test, 11-point mAP
+    assert cfg.model.type == 'FasterRCNN'
+    if '_c4_' in config:  # stage 4 is the RoI head, loaded strictly from the same classifier checkpoint
+        assert cfg.model.get('neck') is None
+        shared = cfg.model.roi_head.shared_head
+        assert shared.init_cfg.checkpoint == cfg.model.backbone.init_cfg.checkpoint
+        assert (shared.variant, shared.depth) == (cfg.model.backbone.variant, 50)
+    else:
+        assert cfg.model.neck.type == 'FPN'
     assert cfg.model.roi_head.bbox_head.num_classes == 20
     train = cfg.train_dataloader.dataset
     assert train.type == 'RepeatDataset' and train.dataset.type == 'ConcatDataset'
@@ -224,6 +231,7 @@ def test_ade20k_config_builds(config, fake_root, monkeypatch, tmp_path):
     crop = [t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'RandomCrop']
     assert len(crop) == 1 and tuple(crop[0].crop_size) == (512, 512)
     assert cfg.train_cfg.max_iters == 80000
+    assert cfg.auto_scale_lr.base_batch_size == 16  # 4 GPUs x 4: --auto-scale-lr keeps lr per image
     for split in ('val', 'test'):
         assert cfg[f'{split}_evaluator'].type == 'IoUMetric' and \
             'mIoU' in cfg[f'{split}_evaluator'].iou_metrics
@@ -240,7 +248,7 @@ def test_iou_metric_reports_miou_and_pixel_accuracy():
     from mmseg.structures import SegDataSample
     from mmengine.structures import PixelData
     init_default_scope('mmseg')
-    cfg = Config.fromfile(osp.join(REPO, 'configs/ade20k/fcn_r50-d-d8_512x512_80k_ade20k.py'))
+    cfg = Config.fromfile(osp.join(REPO, 'configs/ade20k/fcn_r50-d-cos-d8_4xb4-80k_ade20k-512x512.py'))
     metric = METRICS.build(cfg.val_evaluator)
     metric.dataset_meta = dict(classes=('a', 'b'))
     gt = torch.tensor([[[0, 0, 1, 1]]])
@@ -252,29 +260,51 @@ def test_iou_metric_reports_miou_and_pixel_accuracy():
 
 
 SMALL_EXPECT = {
-    # config: (dataset classes (None: ADE20K's 150), head classes)
-    'faster-rcnn_r18-d_fpn_4e_bccd.py': (('RBC', 'WBC', 'Platelets'), 3),
-    'faster-rcnn_r18-d_fpn_4e_fruit.py': (('apple', 'banana', 'orange'), 3),
-    'fcn_r18-d-d8_256x256_600i_camvid.py': (('Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree', 'SignSymbol',
-                                             'Fence', 'Car', 'Pedestrian', 'Bicyclist'), 11),
-    'fcn_r18-d-d8_ade20k-sample.py': (None, 150),
+    # data set in the config name: (dataset classes (None: ADE20K's 150), head classes)
+    'bccd': (('RBC', 'WBC', 'Platelets'), 3),
+    'fruit': (('apple', 'banana', 'orange'), 3),
+    'camvid': (('Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree', 'SignSymbol', 'Fence', 'Car', 'Pedestrian',
+                'Bicyclist'), 11),
+    'ade20k-sample': (None, 150),
 }
+
+
+def _small_row(name):
+    """(data set, row) of a configs/small name: faster-rcnn_r18-<row>_fpn_1xb2-4e_<data>.py,
+    fcn_r18-<row>-d8_1xb4-600i_camvid-256x256.py, fcn_r18-<row>-d8_1xb4-600i_ade20k-sample.py."""
+    m = re.match(r'faster-rcnn_r18-(.+)_fpn_1xb2-4e_(bccd|fruit)\.py$', name) or \
+        re.match(r'fcn_r18-(.+)-d8_1xb4-600i_(camvid|ade20k-sample)(?:-256x256)?\.py$', name)
+    assert m, f'unexpected config name {name}'
+    return m.group(2), m.group(1)
+
+
+def test_small_rows_have_their_own_configs():
+    """Each Imagenette classifier of the small-scale chain has its BCCD, fruit and CamVid config."""
+    rows = {}
+    for config in SMALL:
+        data, row = _small_row(osp.basename(config))
+        rows.setdefault(data, set()).add(row)
+    chain = {'b-standard', 'd-cos-ls', 'd-cos-ls-mixup'}
+    assert rows == {'bccd': chain, 'fruit': chain, 'camvid': chain, 'ade20k-sample': {'d-cos-ls'}}
 
 
 @pytest.mark.parametrize('config', SMALL, ids=[osp.basename(c) for c in SMALL])
 def test_small_config_builds(config, fake_root, monkeypatch, tmp_path):
     name = osp.basename(config)
-    classes, num_classes = SMALL_EXPECT[name]
+    data, row = _small_row(name)
+    classes, num_classes = SMALL_EXPECT[data]
     cfg = _load(config, fake_root, monkeypatch, tmp_path)
-    # ResNet-18-D from the Imagenette classifier with the paper's tricks (cos + ls)
+    # ResNet-18 from the Imagenette classifier of the row, its variant
     backbone = cfg.model.backbone
-    assert (backbone.depth, backbone.variant) == (18, 'D')
-    assert backbone.init_cfg.checkpoint == _checkpoints(monkeypatch).small_d_cos_ls
+    variant = 'B' if row == 'b-standard' else 'D'
+    assert (backbone.depth, backbone.variant) == (18, variant)
+    assert backbone.init_cfg.checkpoint == _checkpoints(monkeypatch)['small_' + row.replace('-', '_')]
     path, epoch = _imagenet_source(backbone.init_cfg.checkpoint, CLS_ROOT, 'imagenette')
     cls_cfg = _classifier_config(path)
-    assert (cls_cfg.model.backbone.depth, cls_cfg.model.backbone.variant) == (18, 'D')
+    assert (cls_cfg.model.backbone.depth, cls_cfg.model.backbone.variant) == (18, variant)
     assert cls_cfg.train_cfg.max_epochs == epoch
     det = name.startswith('faster-rcnn')
+    assert cfg.auto_scale_lr.base_batch_size == cfg.train_dataloader.batch_size  # one process
     if det:
         assert cfg.model.roi_head.bbox_head.num_classes == num_classes
         assert (cfg.val_evaluator.type, cfg.val_evaluator.eval_mode) == ('VOCMetric', '11points')

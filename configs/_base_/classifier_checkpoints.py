@@ -1,15 +1,22 @@
-# The classifier checkpoints that initialise the detection/segmentation backbones (Tables 8 and 9),
-# set in this one place. CLASSIFIER_ROOT (default work_dirs) is where tools/train.py wrote them;
-# `tools/model_converters/convert_resnet.py` output (e.g. from timm) can stand in for any of them.
+# The one place where classifier checkpoints are set: the backbones of the detection/segmentation rows
+# (Tables 8 and 9) and the teachers of the distillation rows (Table 6, Section 5.3). CLASSIFIER_ROOT
+# (default work_dirs) holds one folder per classifier config, as `tools/train.py CONFIG` writes it
+# (work_dirs/<config name>/epoch_<last>.pth); a converted checkpoint
+# (`tools/model_converters/convert_resnet.py`, e.g. from timm) can stand in for any of them.
 cls_root = '{{$CLASSIFIER_ROOT:work_dirs}}'
-# ImageNet, ResNet-50 (configs/imagenet)
-cls_b_standard = cls_root + '/resnet50-b_8xb32-step_in1k/epoch_120.pth'
-cls_d_efficient = cls_root + '/resnet50-d_8xb128-efficient_in1k/epoch_120.pth'
-cls_d_cos = cls_root + '/resnet50-d_8xb128-efficient-cos_in1k/epoch_120.pth'
-cls_d_cos_ls = cls_root + '/resnet50-d_8xb128-efficient-cos-ls_in1k/epoch_120.pth'
-cls_d_cos_ls_kd = cls_root + '/resnet50-d_8xb128-efficient-cos-ls-kd_in1k/epoch_120.pth'
+# ImageNet, ResNet-50 (configs/imagenet): Tables 8/9 backbones
+cls_b_standard = cls_root + '/resnet50-b_8xb32-step-120e_in1k/epoch_120.pth'
+cls_d_efficient = cls_root + '/resnet50-d_8xb128-efficient-120e_in1k/epoch_120.pth'
+cls_d_cos = cls_root + '/resnet50-d_8xb128-efficient-cos-120e_in1k/epoch_120.pth'
+cls_d_cos_ls = cls_root + '/resnet50-d_8xb128-efficient-cos-ls-120e_in1k/epoch_120.pth'
+cls_d_cos_ls_kd = cls_root + '/resnet50-d_8xb128-efficient-cos-ls-kd-120e_in1k/epoch_120.pth'
 cls_d_cos_ls_mixup = cls_root + '/resnet50-d_8xb128-efficient-cos-ls-mixup-200e_in1k/epoch_200.pth'
 cls_d_cos_ls_mixup_kd = cls_root + '/resnet50-d_8xb128-efficient-cos-ls-mixup-kd-200e_in1k/epoch_200.pth'
-# Imagenette, ResNet-18 (configs/imagenette): the small-scale chain
+# ImageNet teachers, ResNet-152-D (Section 5.3): without and with mixup
+teacher_cos_ls = cls_root + '/resnet152-d_8xb128-efficient-cos-ls-120e_in1k/epoch_120.pth'
+teacher_cos_ls_mixup = cls_root + '/resnet152-d_8xb128-efficient-cos-ls-mixup-200e_in1k/epoch_200.pth'
+# Imagenette, ResNet-18 (configs/imagenette): the small-scale chain and its teacher (ResNet-34-D)
 small_b_standard = cls_root + '/resnet18-b_1xb64-step-20e_imagenette/epoch_20.pth'
 small_d_cos_ls = cls_root + '/resnet18-d_1xb64-efficient-cos-ls-20e_imagenette/epoch_20.pth'
+small_d_cos_ls_mixup = cls_root + '/resnet18-d_1xb64-efficient-cos-ls-mixup-20e_imagenette/epoch_20.pth'
+small_teacher_cos_ls = cls_root + '/resnet34-d_1xb64-efficient-cos-ls-20e_imagenette/epoch_20.pth'

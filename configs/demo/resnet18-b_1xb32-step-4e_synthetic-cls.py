@@ -1,10 +1,11 @@
-# Demo "B-standard" classifier (Tables 8/9 row 1) on the synthetic shapes: ResNet-18-B, Xavier init,
-# step decay, cross-entropy, no tricks. Part of `make demo` (configs/reproduce/demo_synthetic.py).
+# Demo "B-standard" classifier (Tables 8/9 row 1) on the synthetic shapes: ResNet-18-B, Xavier init (convs
+# and FC, as every classifier row), step decay, cross-entropy, no tricks. Part of `make demo`
+# (configs/reproduce/demo_synthetic.py).
 _base_ = [
-    '../_base_/models/resnet50-d_cls.py', '../_base_/datasets/synthetic_cls.py',
-    '../_base_/schedules/imagenet_step_120e.py', 'mmpretrain::_base_/default_runtime.py'
+    '../_base_/models/resnet50.py', '../_base_/datasets/synthetic_cls.py',
+    '../_base_/schedules/imagenet_bs256_120e.py', 'mmpretrain::_base_/default_runtime.py'
 ]
-model = dict(backbone=dict(depth=18, variant='B', zero_init_residual=False, init='xavier'),
+model = dict(backbone=dict(depth=18, variant='B'),
              head=dict(num_classes=4, in_channels=512, topk=(1, )))
 # 32 px crops: the shapes stay recognisable and a CPU step costs a third of 56 px
 train_pipeline = [

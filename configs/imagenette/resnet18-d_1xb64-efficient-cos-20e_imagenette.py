@@ -1,6 +1,9 @@
-# Small-scale "+ cosine" (Section 5.1).
-_base_ = './resnet18-d_1xb64-efficient-20e_imagenette.py'
-param_scheduler = [
-    dict(type='tricks_mm.LinearWarmupLR', by_epoch=True, begin=0, end=1, convert_to_iter_based=True),
-    dict(type='tricks_mm.CosineDecayLR', by_epoch=True, begin=1, end=20, convert_to_iter_based=True),
+# Small-scale "+ cosine decay" (Section 5.1). Declared settings and paper numbers:
+# configs/imagenette/metafile.yml.
+_base_ = [
+    '../_base_/models/resnet18_imagenette.py', '../_base_/datasets/imagenette.py',
+    '../_base_/schedules/imagenette_bs64_20e_coslr_warmup.py', '../_base_/default_runtime_imagenette.py'
 ]
+model = dict(backbone=dict(variant='D', zero_init_residual=True))
+optim_wrapper = dict(type='tricks_mm.BF16OptimWrapper',
+                     paramwise_cfg=dict(norm_decay_mult=0., bias_decay_mult=0.))

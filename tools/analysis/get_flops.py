@@ -1,6 +1,6 @@
 """FLOPs and parameters of a config's model (mmengine's counter: 1 multiply-accumulate = 1 FLOP).
 
-    python tools/analysis/get_flops.py configs/imagenet/resnet50-d_8xb128-cos_in1k.py --shape 224 224
+    python tools/analysis/get_flops.py configs/imagenet/resnet50-d_8xb128-efficient-cos-120e_in1k.py --shape 224 224
 
 Classifiers are counted whole (backbone, pooling, FC: the paper's Table 5 convention); detectors and
 segmentors by their backbone only (``--backbone-only`` forces that for classifiers too).

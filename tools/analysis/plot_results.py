@@ -10,14 +10,14 @@ See :mod:`tricks_mm.reproduce.plots`.
 import argparse
 
 from tricks_mm.reproduce.plots import LR_CONFIGS, make_plots
-from tricks_mm.reproduce.tables import PAPER_NUMBERS
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('results', help='results.json written by tools/reproduce.py')
     parser.add_argument('--out-dir', help='where to write the PNGs (default: the results file directory)')
-    parser.add_argument('--paper', default=PAPER_NUMBERS, help='published numbers (default: %(default)s)')
+    parser.add_argument('--paper', help='published numbers as JSON in the layout of '
+                        'tricks_mm.reproduce.metafile.paper_numbers() (default: read from configs/*/metafile.yml)')
     parser.add_argument('--step-config', default=LR_CONFIGS['step decay'], help='Fig. 3a step-decay config')
     parser.add_argument('--cosine-config', default=LR_CONFIGS['cosine decay'], help='Fig. 3a cosine config')
     parser.add_argument('--iters-per-epoch', type=int, default=10,

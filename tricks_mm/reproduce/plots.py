@@ -29,8 +29,8 @@ from .tables import METRICS, load_json, load_paper, transfer_lines
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 # Figure 3(a): ResNet-50-D "Efficient" (warmup + step decay at 30/60/90) and "+ cosine decay" (Table 6).
 LR_CONFIGS = {
-    'step decay': 'configs/imagenet/resnet50-d_8xb128-efficient_in1k.py',
-    'cosine decay': 'configs/imagenet/resnet50-d_8xb128-efficient-cos_in1k.py',
+    'step decay': 'configs/imagenet/resnet50-d_8xb128-efficient-120e_in1k.py',
+    'cosine decay': 'configs/imagenet/resnet50-d_8xb128-efficient-cos-120e_in1k.py',
 }
 TASK_TITLES = {'cls': 'Classification: top-1 (%)', 'det': 'Detection: VOC mAP (%)', 'seg': 'Segmentation: mIoU (%)'}
 VAL_METRICS = {'cls': METRICS['top1'], 'det': METRICS['voc_mAP'], 'seg': METRICS['ade_mIoU']}

@@ -13,8 +13,9 @@ initialised their backbone (``init_from``), so every classifier row becomes one 
   already percentages; mmdet's ``pascal_voc/mAP`` is a fraction and is multiplied by 100.
 * If several det (or seg) rows are initialised from the same classifier row, the first one in the
   results file fills the line and the others are listed in the notes under the table.
-* Paper values come from ``paper_numbers.json`` through the classifier row's ``paper_row`` key: Tables
-  8/9 first; for the top-1 column only, Table 6 (ResNet-50-D) and Table 5 (A/B/C/D) keys also match.
+* Paper values come from the metafiles (``configs/*/metafile.yml``, :mod:`tricks_mm.reproduce.metafile`)
+  through the classifier row's ``paper_row`` key, a row name as the metafiles spell it: Tables 8/9 first;
+  for the top-1 column only, Table 6 (ResNet-50-D) and Table 5 (variant A/B/C/D) keys also match.
 """
 import csv
 import datetime
@@ -25,7 +26,6 @@ import os
 import os.path as osp
 from typing import Dict, List, NamedTuple, Optional
 
-PAPER_NUMBERS = osp.join(osp.dirname(osp.abspath(__file__)), 'paper_numbers.json')
 DASH = '–'
 
 
@@ -38,7 +38,7 @@ class Metric(NamedTuple):
     paper_header: str
 
 
-# Column order of Tables 8/9 (keys as in paper_numbers.json "tables_8_9").
+# Column order of Tables 8/9 (keys of metafile.paper_numbers()["tables_8_9"]).
 METRICS = {
     'top1': Metric('cls', 'accuracy/top1', 1.0, 'Top-1 ours', 'Top-1 paper'),
     'voc_mAP': Metric('det', 'pascal_voc/mAP', 100.0, 'VOC mAP ours', 'VOC mAP paper'),
@@ -61,8 +61,12 @@ def load_json(path: str) -> dict:
 
 
 def load_paper(path: Optional[str] = None) -> dict:
-    """The paper's published numbers (``paper_numbers.json``, arXiv v2)."""
-    return load_json(path or PAPER_NUMBERS)
+    """The paper's published numbers (arXiv v2): from the metafiles, or from ``path``, a JSON file in the
+    layout of :func:`tricks_mm.reproduce.metafile.paper_numbers`."""
+    if path:
+        return load_json(path)
+    from .metafile import paper_numbers
+    return paper_numbers()
 
 
 def done_runs(row: dict) -> List[dict]:

@@ -16,7 +16,7 @@ train_pipeline = [
          aspect_ratio_range=(3. / 4., 4. / 3.)),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='tricks_mm.HSVScaleJitter', hue=0.4, saturation=0.4, brightness=0.4),  # U[0.6, 1.4]
-    dict(type='Lighting', eigval=EIGVAL, eigvec=EIGVEC, alphastd=0.1, to_rgb=False),
+    dict(type='tricks_mm.PCALighting', eigval=EIGVAL, eigvec=EIGVEC, alphastd=0.1),
     dict(type='PackInputs'),
 ]
 test_pipeline = [

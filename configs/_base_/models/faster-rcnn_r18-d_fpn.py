@@ -1,0 +1,3 @@
+# Faster R-CNN + FPN on a ResNet-18 (basic blocks: stage widths 64-512) for the CPU-scale rows.
+_base_ = './faster-rcnn_r50-d_fpn.py'
+model = dict(backbone=dict(depth=18), neck=dict(in_channels=[64, 128, 256, 512]))

@@ -1,0 +1,11 @@
+# Table 9, row "+ mixup w/o distill": FCN on the dilated (D8) ResNet-50-D classifier of that row, loaded strictly.
+# Declared settings and paper numbers: configs/ade20k/metafile.yml.
+_base_ = [
+    '../_base_/models/fcn_r50-d8.py', '../_base_/datasets/ade20k.py', '../_base_/schedules/fcn_80k.py',
+    'mmseg::_base_/default_runtime.py', '../_base_/classifier_checkpoints.py'
+]
+model = dict(
+    data_preprocessor=dict(size={{_base_.crop_size}}),
+    backbone=dict(variant='D',
+                  init_cfg=dict(type='Pretrained', checkpoint={{_base_.cls_d_cos_ls_mixup}}, prefix='backbone.')),
+    decode_head=dict(num_classes=150), auxiliary_head=dict(num_classes=150))

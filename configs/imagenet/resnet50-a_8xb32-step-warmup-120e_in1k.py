@@ -1,0 +1,7 @@
+# Table 4, row "+ LR warmup", BS 256: linear warmup from 0 over 5 epochs, per iteration (Section 3.1); lr 0.1
+# (linear scaling, Section 3.1). Declared settings and paper numbers: configs/imagenet/metafile.yml.
+_base_ = [
+    '../_base_/models/resnet50.py', '../_base_/datasets/imagenet_paper.py',
+    '../_base_/schedules/imagenet_bs256_120e_warmup.py', '../_base_/default_runtime_in1k.py'
+]
+model = dict(backbone=dict(variant='A'))

@@ -1,3 +1,0 @@
-# Table 5, ResNet-50-C (paper: 76.87 top-1), efficient setting; Table 6 "Efficient" for D.
-_base_ = './resnet50-a_8xb128-efficient_in1k.py'
-model = dict(backbone=dict(variant='C'))

@@ -1,0 +1,11 @@
+# Small-scale Table 8, row "B-standard": Faster R-CNN + FPN on BCCD blood cells, the ResNet-18-B backbone from the
+# Imagenette classifier resnet18-b_1xb64-step-20e_imagenette.py. Declared settings: configs/small/metafile.yml.
+_base_ = [
+    '../_base_/models/faster-rcnn_r18-d_fpn.py', '../_base_/datasets/bccd.py',
+    '../_base_/schedules/small_det_4e.py', '../_base_/default_runtime_small_det.py',
+    '../_base_/classifier_checkpoints.py'
+]
+model = dict(
+    backbone=dict(variant='B',
+                  init_cfg=dict(type='Pretrained', checkpoint={{_base_.small_b_standard}}, prefix='backbone.')),
+    roi_head=dict(bbox_head=dict(num_classes=3)))

@@ -1,0 +1,12 @@
+# Small-scale Table 8, row "+ smooth": Faster R-CNN + FPN on BCCD blood cells, the ResNet-18-D backbone from the
+# Imagenette classifier resnet18-d_1xb64-efficient-cos-ls-20e_imagenette.py. Declared settings:
+# configs/small/metafile.yml.
+_base_ = [
+    '../_base_/models/faster-rcnn_r18-d_fpn.py', '../_base_/datasets/bccd.py',
+    '../_base_/schedules/small_det_4e.py', '../_base_/default_runtime_small_det.py',
+    '../_base_/classifier_checkpoints.py'
+]
+model = dict(
+    backbone=dict(variant='D',
+                  init_cfg=dict(type='Pretrained', checkpoint={{_base_.small_d_cos_ls}}, prefix='backbone.')),
+    roi_head=dict(bbox_head=dict(num_classes=3)))

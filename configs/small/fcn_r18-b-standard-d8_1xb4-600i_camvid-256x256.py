@@ -1,0 +1,11 @@
+# Small-scale Table 9, row "B-standard": FCN on a dilated (D8) ResNet-18-B from the Imagenette classifier
+# resnet18-b_1xb64-step-20e_imagenette.py, CamVid in ADE20K layout. Declared settings: configs/small/metafile.yml.
+_base_ = [
+    '../_base_/models/fcn_r18-d8.py', '../_base_/datasets/camvid.py', '../_base_/schedules/small_seg_600i.py',
+    'mmseg::_base_/default_runtime.py', '../_base_/classifier_checkpoints.py'
+]
+model = dict(
+    data_preprocessor=dict(size={{_base_.crop_size}}),
+    backbone=dict(variant='B',
+                  init_cfg=dict(type='Pretrained', checkpoint={{_base_.small_b_standard}}, prefix='backbone.')),
+    decode_head=dict(num_classes=11), auxiliary_head=dict(num_classes=11))
