@@ -37,11 +37,11 @@ from tricks_mm.engine.optim_wrappers import cpu_has_native_bf16  # noqa: E402
 TASKS = {
     'cls': dict(config='configs/imagenette/resnet18-d_1xb64-efficient-cos-ls-20e_imagenette.py',
                 quick='configs/smoke/resnet18-d_synthetic-cls_smoke.py', kind='cls'),
-    'det': dict(config='configs/small/faster-rcnn_r18-d_fpn_4e_bccd.py',
+    'det': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-4e_bccd.py',
                 quick='configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py', kind='det'),
-    'det_eval': dict(config='configs/small/faster-rcnn_r18-d_fpn_4e_bccd.py',
+    'det_eval': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-4e_bccd.py',
                      quick='configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py', kind='det', test=True),
-    'seg': dict(config='configs/small/fcn_r18-d-d8_256x256_600i_camvid.py',
+    'seg': dict(config='configs/small/fcn_r18-d-cos-ls-d8_1xb4-600i_camvid-256x256.py',
                 quick='configs/smoke/fcn_r18-d8_synthetic-ade_smoke.py', kind='seg'),
 }
 
