@@ -24,7 +24,9 @@ from typing import Dict, List, Optional
 
 import yaml
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+_PACKAGE = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# the checkout, or tricks_mm/.mim where a wheel carries configs/ (OpenMMLab's layout)
+REPO = osp.dirname(_PACKAGE) if osp.isdir(osp.join(osp.dirname(_PACKAGE), 'configs')) else osp.join(_PACKAGE, '.mim')
 METAFILE_DIRS = ('imagenet', 'voc', 'ade20k', 'imagenette', 'small')
 UNITS = ('All accuracies, mAP, mIoU and pixel accuracies in percent; params in millions, FLOPs in G '
          '(as printed in the paper).')
