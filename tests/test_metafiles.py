@@ -56,7 +56,7 @@ def test_config_sets_what_its_metafile_declares(model, env):
     gpus, per_gpu = mf.gpus_and_batch(model['Name'])
     assert (gpus, gpus * per_gpu) == (meta['GPUs'], meta['Batch Size'])
     assert cfg.auto_scale_lr.base_batch_size == meta['Batch Size']
-    checkpoints = Config.fromfile(osp.join(REPO, 'configs/_base_/classifier_checkpoints.py'))
+    checkpoints = _cfg('configs/_base_/classifier_checkpoints.py')
     if cfg.default_scope == 'mmpretrain':
         if model['In Collection'] == 'ImageNet':
             assert meta['LR'] == pytest.approx(0.1 * meta['Batch Size'] / 256)  # linear scaling (Section 3.1)
