@@ -5,7 +5,7 @@ mmcv 2.1's CPU kernels dispatch on float/double/half only and read raw NCHW memo
 but found BFloat16"), and a channels_last feature map would be read in the wrong order by ``RoIAlign``. Autocast
 has no hook for an ``autograd.Function`` of a C++ extension, so :func:`install` wraps the ``forward`` of the
 affected mmcv functions once: bf16/fp16 CPU tensors become fp32, every tensor contiguous, autocast off inside.
-Gradients flow back in the inputs' dtype (autograd casts them). Called when ``tricks_mm`` is imported.
+Floating outputs return in the low-precision input's dtype; gradients flow back in the inputs' dtype. Called when ``tricks_mm`` is imported.
 """
 import functools
 
@@ -23,16 +23,21 @@ def _fp32(value):
 
 
 def fp32_forward(forward):
-    """Wrap an ``autograd.Function.forward(ctx, *args)`` to take fp32, contiguous CPU tensors."""
+    """Wrap an ``autograd.Function.forward(ctx, *args)`` (or its ``backward``) to take fp32, contiguous CPU
+    tensors."""
     if getattr(forward, '_tricks_mm_fp32', False):
         return forward
 
     @functools.wraps(forward)
     def wrapped(ctx, *args, **kwargs):
+        low = [a.dtype for a in args if torch.is_tensor(a) and a.dtype in _LOW]
         args = [_fp32(a) for a in args]
         kwargs = {k: _fp32(v) for k, v in kwargs.items()}
         with torch.autocast(device_type='cpu', enabled=False):
-            return forward(ctx, *args, **kwargs)
+            out = forward(ctx, *args, **kwargs)
+        if low and torch.is_tensor(out) and out.is_floating_point():
+            out = out.to(low[0])  # e.g. RoIAlign features back to bf16, as the caller allocated them
+        return out
 
     wrapped._tricks_mm_fp32 = True
     return wrapped
@@ -50,4 +55,5 @@ def install() -> list:
     for fn in (NMSop, SoftNMSop, RoIAlignFunction):
         fn.forward = staticmethod(fp32_forward(fn.forward))
         done.append(fn.__name__)
+    RoIAlignFunction.backward = staticmethod(fp32_forward(RoIAlignFunction.backward))  # bf16 grad_output
     return done
