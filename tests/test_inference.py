@@ -58,10 +58,10 @@ def test_classifier_top5_equals_the_model(trained, synthetic_root, tmp_path, mon
     # the model called directly on the config's test view: 64 px image, centre crop 56 (BGR, as loaded)
     bgr = mmcv.imread(img)
     assert bgr.shape[:2] == (64, 64)
-    crop = torch.from_numpy(np.ascontiguousarray(bgr[4:60, 4:60])).permute(2, 0, 1)
-    with torch.no_grad():
-        inputs = model.data_preprocessor(dict(inputs=[crop]), False)['inputs']
-        expected = model(inputs, mode='tensor').softmax(-1)[0]
+    rgb = torch.from_numpy(np.ascontiguousarray(bgr[4:60, 4:60, ::-1])).permute(2, 0, 1).float()
+    mean, std = (torch.tensor(model.cfg.data_preprocessor[k]).view(3, 1, 1) for k in ('mean', 'std'))
+    with torch.no_grad():  # normalised with the config's mean/std, as training saw the images
+        expected = model(((rgb - mean) / std)[None], mode='tensor').softmax(-1)[0]
     assert torch.allclose(result.pred_score, expected, atol=1e-5)
     top = topk_classes(model, result, 4)
     assert [t[0] for t in top] == expected.argsort(descending=True).tolist()

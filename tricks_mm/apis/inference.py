@@ -109,8 +109,11 @@ def init_model(config: Union[str, Config], checkpoint: Optional[str] = None, dev
     from tricks_mm.utils.setup_env import register_all_modules
     register_all_modules(init_default_scope=False)
     registry = import_module(f'{scope}.registry').MODELS
+    model_cfg = _inference_model_cfg(cfg.model)
+    # as mmengine's Runner: a top-level data_preprocessor (mmpretrain configs) is the model's
+    model_cfg.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
     with DefaultScope.overwrite_default_scope(scope):
-        model = registry.build(_inference_model_cfg(cfg.model))
+        model = registry.build(model_cfg)
     loaded = None
     if checkpoint is not None:
         if isinstance(checkpoint, str) and not osp.isfile(checkpoint):

@@ -4,7 +4,8 @@
   both after a 5-epoch linear warmup from 0. The curves come from the real configs: their
   ``param_scheduler`` entries are built with mmengine's ``PARAM_SCHEDULERS`` (as the Runner does) and
   stepped by mmengine's ``ParamSchedulerHook`` iteration by iteration.
-* ``val_curves.png``: validation metric vs step of every run with a readable ``vis_data/scalars.json``,
+* ``val_curves.png``: validation metric vs step of every run with readable scalars (``vis_data/scalars.json``
+  or TensorBoard events),
   one subplot per task.
 * ``transfer.png``: ImageNet top-1 of each classifier row vs the VOC mAP and ADE20K mIoU of the rows
   initialised from it (Section 6, Tables 8/9), ours and, where known, the paper's.
@@ -12,11 +13,8 @@
 Every ``plot_*`` function returns the path written, or raises :class:`NoData` with the reason to skip.
 """
 import copy
-import glob
-import json
 import os
 import os.path as osp
-import re
 from types import SimpleNamespace
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -24,9 +22,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+# scalars from whichever backend wrote them: LocalVisBackend's scalars.json or TensorBoard event files
+from .scalars import read_scalar_lines, read_scalars, scalars_files  # noqa: F401
+from ..utils.paths import package_root
 from .tables import METRICS, load_json, load_paper, transfer_lines
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO_ROOT = package_root()  # the checkout, or tricks_mm/.mim of an installed wheel
 # Figure 3(a): ResNet-50-D "Efficient" (warmup + step decay at 30/60/90) and "+ cosine decay" (Table 6).
 LR_CONFIGS = {
     'step decay': 'configs/imagenet/resnet50-d_8xb128-efficient-120e_in1k.py',
@@ -160,38 +161,6 @@ def resolve_work_dir(path: Optional[str], results_path: str) -> Optional[str]:
         base = parent
 
 
-_TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
-
-
-def scalars_files(work_dir: str) -> List[str]:
-    """``<work_dir>/<timestamp>/vis_data/scalars.json`` of every session, oldest first (mmengine names the
-    folders ``%Y%m%d_%H%M%S``; other names are ordered by modification time, after them)."""
-    files = glob.glob(osp.join(glob.escape(work_dir), '*', 'vis_data', 'scalars.json'))
-
-    def key(path):
-        name = osp.basename(osp.dirname(osp.dirname(path)))
-        return (0, name, 0.0) if _TIMESTAMP.match(name) else (1, '', osp.getmtime(path))
-
-    return sorted(files, key=key)
-
-
-def read_scalar_lines(path: str) -> List[dict]:
-    """The JSON lines of one ``scalars.json``; unreadable lines (a run killed mid-write) are skipped."""
-    lines = []
-    try:
-        with open(path, encoding='utf-8') as f:
-            for text in f:
-                try:
-                    record = json.loads(text)
-                except ValueError:
-                    continue
-                if isinstance(record, dict):
-                    lines.append(record)
-    except OSError:
-        pass
-    return lines
-
-
 class Series(NamedTuple):
     step: np.ndarray
     value: np.ndarray
@@ -202,22 +171,15 @@ def metric_series(work_dir: str, key: str, scale: float = 1.0) -> Optional[Serie
     """Validation values of ``key`` (×``scale``) by step over all sessions of a run.
 
     Sessions are read oldest first and a step seen again (a resumed run re-validating) keeps the
-    latest value. Validation lines are those carrying ``key``; their ``step`` is the epoch of an
-    epoch-based loop and the iteration of an iteration-based one (mmengine ``LoggerHook``).
+    latest value. The ``step`` of a validation metric is the epoch of an epoch-based loop and the
+    iteration of an iteration-based one (mmengine ``LoggerHook``). Read from ``scalars.json``
+    (``LocalVisBackend``) or TensorBoard event files (``TensorboardVisBackend``).
     """
-    values, by_epoch = {}, None
-    keys = (key, f'val/{key}')  # LogProcessor(log_with_hierarchy=True) prefixes the mode
-    for path in scalars_files(work_dir):
-        for record in read_scalar_lines(path):
-            if any(k.endswith('lr') or k.endswith('loss') for k in record):  # a training line
-                by_epoch = 'epoch' in record
-                continue
-            value = next((record[k] for k in keys if k in record), None)
-            if value is not None and 'step' in record:
-                try:
-                    values[int(record['step'])] = float(value) * scale
-                except (TypeError, ValueError):
-                    continue
+    tags = read_scalars(work_dir)  # {tag: {step: value}}, later sessions override
+    values = next((tags[k] for k in (key, f'val/{key}') if k in tags), {})  # log_with_hierarchy prefixes
+    values = {step: value * scale for step, value in values.items()}
+    training = any(t.endswith('lr') or t.endswith('loss') for t in tags)
+    by_epoch = True if 'epoch' in tags else (False if training else None)
     if not values:
         return None
     steps = sorted(values)
@@ -247,7 +209,8 @@ def plot_val_curves(results: dict, results_path: str, out_path: str) -> str:
     (over the steps all its seeds reached) when a row has several seeds."""
     curves = val_curves(results, results_path)
     if not curves:
-        raise NoData('no run has a readable <work_dir>/<timestamp>/vis_data/scalars.json with validation metrics')
+        raise NoData('no run has readable scalars with validation metrics (<work_dir>/<timestamp>/vis_data/'
+                     'scalars.json or TensorBoard events.out.tfevents.*)')
     tasks = [t for t in ('cls', 'det', 'seg') if t in curves]
     fig = Figure(figsize=(5.5 * len(tasks), 4), layout='constrained')
     for i, task in enumerate(tasks):

@@ -39,8 +39,9 @@ from typing import Dict, Iterable, List, Optional
 from mmengine.config import Config
 
 from tricks_mm.utils.dir_lock import DirLock
+from tricks_mm.utils.paths import package_root
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+REPO = package_root()  # the checkout, or tricks_mm/.mim of an installed wheel
 TASK_BY_SCOPE = {'mmpretrain': 'cls', 'mmdet': 'det', 'mmseg': 'seg'}
 ROW_KEYS = {'name', 'config', 'init_from', 'cfg_options', 'paper_row', 'label', 'amp', 'seeds'}
 
