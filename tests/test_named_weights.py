@@ -166,3 +166,29 @@ def test_converter_tool_reads_named_weights(cache_env, tmp_path):
                     dict(env, TORCH_HOME=str(tmp_path / 'nothing')))
     assert proc.returncode == 2 and 'resnet152-394f9c45.pth' in proc.stderr
     assert not os.path.exists(tmp_path / 'nothing')  # nothing was downloaded
+
+
+def test_c4_row_takes_named_weights_in_both_slots(cache_env):
+    """The C4 form (paper's GluonCV detector): stages 1-3 in the backbone, stage 4 in the RoI shared head,
+    both from `timm/resnet50d.gluon_in1k`; each computes what timm's stages do."""
+    from mmdet.registry import MODELS
+
+    from tricks_mm.utils.setup_env import register_all_modules
+    register_all_modules(init_default_scope=False)
+    row = (glob.glob(osp.join(REPO, 'configs/voc/faster-rcnn_r50-d-cos-ls_c4_*voc0712.py')) or [None])[0]
+    if row is None:
+        pytest.skip('no C4 row config in configs/voc')
+    cfg = Config.fromfile(row)
+    cfg.model.backbone.init_cfg.checkpoint = 'timm/resnet50d.gluon_in1k'
+    cfg.model.roi_head.shared_head.init_cfg.checkpoint = 'timm/resnet50d.gluon_in1k'
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        detector = MODELS.build(cfg.model)
+    detector.init_weights()
+    detector.eval()
+    ref = _stages(cache_env['timm'], X)
+    with torch.no_grad():
+        c4 = detector.backbone(X)[-1]
+        head = detector.roi_head.shared_head
+        c5 = getattr(head, head.layer_name)(c4)
+    assert (c4 - ref[2]).abs().max().item() < 1e-4 and c4.abs().mean() > 1e-3
+    assert (c5 - ref[3]).abs().max().item() < 1e-4
