@@ -35,13 +35,13 @@ from tricks_mm.apis.cli import build_runner, load_config  # noqa: E402
 from tricks_mm.engine.optim_wrappers import cpu_has_native_bf16  # noqa: E402
 
 TASKS = {
-    'cls': dict(config='configs/imagenette/resnet18-d_1xb64-efficient-cos-ls-20e_imagenette.py',
+    'cls': dict(config='configs/imagenette/resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-64px.py',
                 quick='configs/smoke/resnet18-d_synthetic-cls_smoke.py', kind='cls'),
-    'det': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-4e_bccd.py',
+    'det': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-2e_bccd.py',
                 quick='configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py', kind='det'),
-    'det_eval': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-4e_bccd.py',
+    'det_eval': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-2e_bccd.py',
                      quick='configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py', kind='det', test=True),
-    'seg': dict(config='configs/small/fcn_r18-d-cos-ls-d8_1xb4-600i_camvid-256x256.py',
+    'seg': dict(config='configs/small/fcn_r18-d-cos-ls-d8_1xb4-400i_camvid-256x256.py',
                 quick='configs/smoke/fcn_r18-d8_synthetic-ade_smoke.py', kind='seg'),
 }
 
@@ -112,6 +112,7 @@ ROWS = {  # name: settings, in the order printed
             ('stock bf16 + channels_last', (_stock, _bf16, _channels_last)), ('bf16', (_bf16, )),
             ('bf16 + channels_last', (_bf16, _channels_last))],
 }
+QUICK_ROWS = {'stock fp32', 'fp32', 'fp32 + channels_last', 'fp32 + fast RoIAlign + channels_last'}
 ROWS['det_eval'] = [r for r in ROWS['det'] if 'stock' not in r[0] or r[0] == 'stock fp32']
 
 
@@ -271,7 +272,14 @@ def main():
     parser.add_argument('--no-profile', action='store_true')
     parser.add_argument('--profile-rows', type=int, default=12, help='ops listed per profile')
     parser.add_argument('--quick', action='store_true', help='smoke configs on synthetic data (tests)')
+    parser.add_argument('--config', nargs='+', default=[], metavar='TASK=PATH',
+                        help='time another config for a task, e.g. det=configs/small/my_det.py')
     args = parser.parse_args()
+    for item in args.config:
+        task, _, path = item.partition('=')
+        if task not in TASKS or not path:
+            parser.error(f'--config takes TASK=PATH with TASK in {sorted(TASKS)}, got {item!r}')
+        TASKS[task]['quick' if args.quick else 'config'] = path
     warnings.filterwarnings('ignore')  # the stacks' deprecation chatter would bury the figures
     global FORCE_BF16
     FORCE_BF16 = args.force_bf16
@@ -286,7 +294,8 @@ def main():
             os.environ['DATA_ROOT'] = args.data_root  # read by the configs when they are loaded
         for task in args.tasks:
             rows = [(n, s) for n, s in ROWS[task] if ('bf16' not in n or native or args.force_bf16)
-                    and (not args.rows or any(r in n for r in args.rows))]
+                    and (not args.rows or any(r in n for r in args.rows))
+                    and (not args.quick or n in QUICK_ROWS)]
             skipped = [n for n, _ in ROWS[task] if 'bf16' in n and not (native or args.force_bf16)]
             results = {n: [] for n, _ in rows}
             profiles = {}
