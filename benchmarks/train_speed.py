@@ -272,6 +272,7 @@ def main():
     parser.add_argument('--no-profile', action='store_true')
     parser.add_argument('--profile-rows', type=int, default=12, help='ops listed per profile')
     parser.add_argument('--quick', action='store_true', help='smoke configs on synthetic data (tests)')
+    parser.add_argument('--markdown', help='also write the tables to this Markdown file')
     parser.add_argument('--config', nargs='+', default=[], metavar='TASK=PATH',
                         help='time another config for a task, e.g. det=configs/small/my_det.py')
     args = parser.parse_args()
@@ -287,6 +288,7 @@ def main():
     print(f'CPU: {cpu_description()}')
     print(f'torch {torch.__version__}, {torch.get_num_threads()} threads; median of {args.rounds} interleaved '
           f'rounds x {args.iters} iterations after {args.warmup} warm-up, real training path')
+    markdown = []
     with tempfile.TemporaryDirectory() as tmp:
         if args.quick and not args.data_root:
             args.data_root = make_quick_data(osp.join(tmp, 'data'))
@@ -307,7 +309,14 @@ def main():
                     results[name].append(res)
                     if res['prof'] is not None:
                         profiles[name] = (res['prof'], res['step'])
-            report(task, args, results, profiles, skipped)
+            markdown += report(task, args, results, profiles, skipped)
+    if args.markdown:
+        with open(args.markdown, 'w') as f:
+            f.write(f'Measured with `python benchmarks/train_speed.py {" ".join(sys.argv[1:])}`\n\n'
+                    f'CPU: {cpu_description()}; torch {torch.__version__}, {torch.get_num_threads()} threads; '
+                    f'median of {args.rounds} interleaved rounds x {args.iters} iterations.\n\n'
+                    + '\n'.join(markdown) + '\n')
+        print(f'\nwrote {args.markdown}')
 
 
 def report(task, args, results, profiles, skipped):
@@ -320,12 +329,19 @@ def report(task, args, results, profiles, skipped):
     base = med.get('fp32', {}).get('step')
     stock = {n: v['step'] for n, v in med.items() if n.startswith('stock')}
     print(f'  {"row":44s} {"s/iter":>8s} {"img/s":>7s} {"wait s":>7s} {"workers":>8s} {"vs fp32":>8s} {"vs stock":>8s}')
+    md = [f'**{task}** (`{path}`, {what})', '',
+          '| row | s/iter | images/s | data wait s/iter | workers CPU | vs fp32 | ours / stock |',
+          '|---|---:|---:|---:|---:|---:|---:|']
     for name, m in med.items():
         twin = 'stock ' + name if ('stock ' + name) in stock else None
         vs_base = f'{base / m["step"]:7.2f}x' if base else ''
         vs_stock = f'{m["step"] / stock[twin]:7.3f}' if twin else ''
         print(f'  {name:44s} {m["step"]:8.3f} {m["batch"] / m["step"]:7.2f} {m["wait"]:7.3f} '
               f'{100 * m["share"]:7.1f}% {vs_base:>8s} {vs_stock:>8s}')
+        md.append(f'| {name} | {m["step"]:.3f} | {m["batch"] / m["step"]:.2f} | {m["wait"]:.3f} | '
+                  f'{100 * m["share"]:.1f} % | {vs_base.strip()} | {vs_stock.strip()} |')
+    if skipped:
+        md.append(f'\nNot run (no native bf16 on this CPU): {", ".join(skipped)}.')
     print('  (vs fp32: speed-up over the fp32 row = today\'s default path; vs stock: our step time / the stock '
           'OpenMMLab backbone\'s with the same settings, target <= 1.03)')
     if skipped:
@@ -335,6 +351,7 @@ def report(task, args, results, profiles, skipped):
         for name in dict.fromkeys(['fp32', fastest]):
             if name in profiles:
                 print_profile(name, *profiles[name], args.profile_rows)
+    return md + ['']
 
 
 if __name__ == '__main__':
