@@ -3,10 +3,14 @@ the config's ``default_scope`` decides. Same flags as mmdet's ``tools/test.py``.
 import argparse
 import json
 import os.path as osp
+import sys
 
 import tricks_mm  # noqa: F401  (safe checkpoint loading)
-from tricks_mm.apis.cli import DictAction, build_runner, load_config, local_rank_env, set_show_dir
-from tricks_mm.checkpoint import CheckpointMismatchError, check_checkpoint_fits
+from tricks_mm.apis.cli import (DictAction, build_runner, check_checkpoint_for_model, load_config, local_rank_env,
+                                run_data_check, set_show_dir, use_config_class_names)
+from tricks_mm.checkpoint import CheckpointMismatchError, UnsafeCheckpointError
+from tricks_mm.checkpoint.safe_load import CheckpointReadError
+from tricks_mm.datasets.checks import DataCheckError
 
 
 def parse_args():
@@ -35,16 +39,19 @@ def main():
         raise ValueError(f'--out must be a .pkl or .pickle file, got {args.out}')
     cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
     cfg.load_from = args.checkpoint
+    use_config_class_names(cfg)
     if args.show_dir:
         set_show_dir(cfg, args.show_dir)
-    runner = build_runner(cfg)
-    if not args.partial:  # mmengine would load non-strictly and evaluate a half-random model
-        try:
-            check_checkpoint_fits(runner.model, args.checkpoint)
-        except CheckpointMismatchError as e:
-            raise CheckpointMismatchError(
-                f'{e}\nThe checkpoint was made with another model than config {args.config} builds: pass '
-                'the --cfg-options used in training, or --partial to evaluate anyway.') from None
+    try:
+        run_data_check(cfg, splits=('test', ))
+        runner = build_runner(cfg)
+        if not args.partial:  # mmengine would load non-strictly and evaluate a half-random model
+            check_checkpoint_for_model(
+                cfg, runner.model, args.checkpoint,
+                fix=f'The checkpoint was made with another model than config {args.config} builds: pass the '
+                    '--cfg-options used in training, or --partial to evaluate anyway.')
+    except (CheckpointMismatchError, UnsafeCheckpointError, CheckpointReadError, DataCheckError) as e:
+        sys.exit(f'error: {type(e).__name__}: {e}')
     if args.out:
         from mmengine.evaluator import DumpResults
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))

@@ -3,12 +3,27 @@
 The config's ``default_scope`` (mmpretrain, mmdet or mmseg) decides which package's modules build;
 the helpers here only apply the command-line options to the config.
 """
+import argparse
+import math
 import os
 import os.path as osp
 from typing import Callable, Dict
 
 import torch
-from mmengine.config import Config, DictAction  # noqa: F401 (DictAction re-exported for the tools)
+from mmengine.config import Config
+from mmengine.config import DictAction as _MMEngineDictAction
+
+
+class DictAction(_MMEngineDictAction):
+    """mmengine's ``--cfg-options`` parser, with a clear error for an item that is not ``KEY=VALUE``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        for item in values:
+            key = item.split('=', 1)[0]
+            if '=' not in item or not key:
+                parser.error(f'{option_string} {item!r}: each option must be KEY=VALUE with a dotted config '
+                             f'key, e.g. {option_string} model.backbone.depth=50 train_cfg.max_iters=100')
+        super().__call__(parser, namespace, values, option_string)
 
 
 def load_config(path: str, cfg_options=None, launcher='none', work_dir=None) -> Config:
@@ -81,6 +96,48 @@ def enable_auto_scale_lr(cfg: Config) -> None:
     cfg.auto_scale_lr.enable = True
 
 
+def add_reliability_hooks(cfg: Config) -> None:
+    """Every training gets :class:`~tricks_mm.engine.hooks.divergence.DivergenceGuardHook` (stops at
+    the first non-finite loss or gradient norm; off with ``divergence_guard = False`` in the config)
+    and :class:`~tricks_mm.engine.hooks.rng_state.RNGStateHook` (random-number state in checkpoints,
+    for bit-identical resume)."""
+    import tricks_mm.engine.hooks.divergence  # noqa: F401  (registers the hooks)
+    import tricks_mm.engine.hooks.rng_state  # noqa: F401
+    hooks = list(cfg.get('custom_hooks') or [])
+    present = {str(h.get('type', '')).split('.')[-1] for h in hooks}
+    if cfg.get('divergence_guard', True) and 'DivergenceGuardHook' not in present:
+        hooks.append(dict(type='tricks_mm.DivergenceGuardHook'))
+    if 'RNGStateHook' not in present:
+        hooks.append(dict(type='tricks_mm.RNGStateHook'))
+    cfg.custom_hooks = hooks
+
+
+class ScheduleError(ValueError):
+    """A training schedule that cannot run (no iterations, a scheduler that ends before it begins)."""
+
+
+def check_schedule(cfg: Config) -> None:
+    """Refuse schedules mmengine would fail on deep inside (or run silently without training),
+    naming the config key: ``train_cfg.max_iters/max_epochs/val_interval`` < 1, and a
+    ``param_scheduler`` whose ``end`` is not after its ``begin``."""
+    train_cfg = cfg.get('train_cfg') or {}
+    for key in ('max_iters', 'max_epochs', 'val_interval'):
+        value = train_cfg.get(key)
+        if value is not None and (not isinstance(value, (int, float)) or value < 1):
+            raise ScheduleError(f'train_cfg.{key}={value!r}: must be a positive number (a training needs at '
+                                f'least one {"epoch" if key == "max_epochs" else "iteration"}); set it in the '
+                                f'config or with --cfg-options train_cfg.{key}=N')
+    schedulers = cfg.get('param_scheduler') or []
+    schedulers = [schedulers] if isinstance(schedulers, dict) else list(schedulers)
+    for i, sched in enumerate(schedulers):
+        begin, end = sched.get('begin', 0), sched.get('end', math.inf)
+        if end is not None and begin is not None and end <= begin:
+            raise ScheduleError(
+                f'param_scheduler[{i}] ({sched.get("type")}): end={end} is not after begin={begin}, so it would '
+                f'never run (mmengine: "end should be larger than begin"). Set param_scheduler[{i}].end to '
+                f'the {"epoch" if sched.get("by_epoch", True) else "iteration"} it should stop at.')
+
+
 def set_resume(cfg: Config, resume) -> None:
     """``--resume`` alone: the latest checkpoint of the work dir; ``--resume CKPT``: that file."""
     if resume == 'auto':
@@ -89,6 +146,88 @@ def set_resume(cfg: Config, resume) -> None:
         if not osp.isfile(resume):
             raise FileNotFoundError(f'--resume: checkpoint {resume} does not exist')
         cfg.resume, cfg.load_from = True, resume
+
+
+def apply_skip_bad_images(cfg: Config) -> int:
+    """``skip_bad_images = True``: training pipelines load images through ``tricks_mm.LoadImageSkipBad``
+    (an unreadable image is skipped with a counted warning); returns how many loaders were replaced."""
+    if not cfg.get('skip_bad_images', False):
+        return 0
+    from tricks_mm.datasets.checks import leaf_datasets
+    from tricks_mm.datasets.skip_bad import use_skip_bad_images
+    dataset = (cfg.get('train_dataloader') or {}).get('dataset') or {}
+    count, node = 0, dataset
+    while isinstance(node, dict):  # wrappers (e.g. MultiImageMixDataset) may carry a pipeline too
+        count += use_skip_bad_images(node.get('pipeline'))
+        node = node.get('dataset')
+    for leaf in leaf_datasets(dataset):
+        if leaf is not dataset:
+            count += use_skip_bad_images(leaf.get('pipeline'))
+    if not count:
+        raise KeyError('skip_bad_images=True, but no LoadImageFromFile step was found in the training '
+                       'pipeline to make skipping')
+    return count
+
+
+def use_config_class_names(cfg: Config) -> None:
+    """Run mmdet's ``VOCMetric`` as ``tricks_mm.VOCMetric``: per-class AP labelled with the config's
+    classes instead of the 20 Pascal VOC names (mmdet's choice for any data under VOC2007/)."""
+    for key in ('val_evaluator', 'test_evaluator'):
+        evaluators = cfg.get(key)
+        for ev in evaluators if isinstance(evaluators, (list, tuple)) else [evaluators]:
+            if isinstance(ev, dict) and ev.get('type') in ('VOCMetric', 'mmdet.VOCMetric'):
+                import tricks_mm.datasets.voc  # noqa: F401  (registers tricks_mm.VOCMetric)
+                ev['type'] = 'tricks_mm.VOCMetric'
+
+
+def run_data_check(cfg: Config, splits=('train', 'val', 'test')):
+    """The start-of-training data check (config key ``data_check``: ``'auto'`` (default), ``'full'``,
+    ``'sample'``, ``'off'``, or a dict with ``mode``, ``max_full``, ``sample``): raises
+    :class:`~tricks_mm.datasets.checks.DataCheckError` listing every bad file, logs warnings."""
+    from mmengine.logging import print_log
+
+    from tricks_mm.datasets.checks import check_data
+    opts = cfg.get('data_check', 'auto')
+    opts = dict(mode=opts) if isinstance(opts, str) or opts is False else dict(opts)
+    if opts.get('mode') is False:
+        opts['mode'] = 'off'
+    report = check_data(cfg, splits=splits, skip_bad_images=bool(cfg.get('skip_bad_images', False)), **opts)
+    report.raise_if_errors(f'config {cfg.filename}')
+    if report.warnings:
+        print_log(f'data check warnings:\n{report.format()}', logger='current', level=30)
+    return report
+
+
+def resume_checkpoint(cfg: Config):
+    """The file ``runner.train()`` will resume from (``None`` if it starts afresh)."""
+    if not cfg.get('resume'):
+        return None
+    if cfg.get('load_from'):
+        return cfg.load_from
+    from mmengine.runner.checkpoint import find_latest_checkpoint
+    return find_latest_checkpoint(cfg.work_dir)
+
+
+def check_checkpoint_for_model(cfg: Config, model, path: str, fix: str) -> None:
+    """Raise :class:`~tricks_mm.checkpoint.CheckpointMismatchError` unless the checkpoint at ``path``
+    holds exactly ``model``'s tensors (keys and shapes) and its own config trained the same backbone
+    (type, depth, variant: ResNet-A and -B share every tensor). ``fix`` ends the message."""
+    from mmengine.model import is_model_wrapper
+    from mmengine.runner.checkpoint import _load_checkpoint
+
+    from tricks_mm.checkpoint import CheckpointMismatchError, compare_state_dicts, extract_state_dict
+    from tricks_mm.checkpoint.config_meta import backbone_differences
+    model = model.module if is_model_wrapper(model) else model
+    checkpoint = _load_checkpoint(path, map_location='cpu')
+    report = compare_state_dicts(model.state_dict(), extract_state_dict(checkpoint))
+    problems = [f'its tensors:\n{report.format()}'] if not report.ok else []
+    diffs = backbone_differences(checkpoint, cfg.get('model'))
+    if diffs:
+        problems.append("its own config (meta['cfg']) trained another backbone (same tensors, other "
+                        'network):\n' + '\n'.join(f'  {d}' for d in diffs))
+    if problems:
+        raise CheckpointMismatchError(f'checkpoint {path} does not fit the model built by config '
+                                      f'{cfg.filename}: ' + '\n'.join(problems) + f'\n{fix}')
 
 
 def _show_dir_mmdet(cfg, show_dir):

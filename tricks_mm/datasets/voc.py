@@ -17,14 +17,16 @@ every image that has an XML itself.
 import os
 import os.path as osp
 import tempfile
+import xml.etree.ElementTree as ET
 from collections import Counter
 from typing import List, Tuple
 
 from mmengine.logging import print_log
 from mmdet.datasets import VOCDataset
+from mmdet.evaluation import VOCMetric as _MMDetVOCMetric
 from PIL import Image
 
-from tricks_mm.registry import DATASETS
+from tricks_mm.registry import DATASETS, METRICS
 
 
 def list_voc_stems(img_dir: str, ann_dir: str) -> Tuple[List[str], List[str]]:
@@ -89,7 +91,12 @@ class VOCLayoutDataset(VOCDataset):
 
     def parse_data_info(self, img_info: dict) -> dict:
         self._current_xml = img_info['xml_path']
-        data_info = super().parse_data_info(img_info)
+        try:
+            data_info = super().parse_data_info(img_info)
+        except ET.ParseError as e:
+            raise ValueError(f'{img_info["xml_path"]}: malformed XML ({e}). Fix the file or remove it and its '
+                             f'id from {self.ann_file or "the folder"}; tools/misc/check_dataset.py CONFIG '
+                             'lists every bad file at once.') from None
         with Image.open(data_info['img_path']) as img:  # reads the header only
             width, height = img.size
         if (data_info['width'], data_info['height']) != (width, height):
@@ -110,3 +117,25 @@ class VOCLayoutDataset(VOCDataset):
                 continue
             instances.append(inst)
         return instances
+
+
+@METRICS.register_module()
+class VOCMetric(_MMDetVOCMetric):
+    """mmdet's ``VOCMetric`` whose per-class AP table is labelled with the dataset's own classes.
+
+    mmdet labels the table with the 20 Pascal VOC names whenever the data sits under a ``VOC2007`` or
+    ``VOC2012`` folder, so custom classes (e.g. circle/square/triangle) were printed as
+    aeroplane/bicycle/bird. Here the VOC names are used only when they are the dataset's classes.
+    ``tools/train.py``/``tools/test.py`` run every ``VOCMetric`` of a config as this one.
+    """
+
+    def compute_metrics(self, results: list) -> dict:
+        meta = self.dataset_meta
+        if meta and meta.get('dataset_type') in ('VOC2007', 'VOC2012') \
+                and tuple(meta.get('classes', ())) != tuple(VOCDataset.METAINFO['classes']):
+            self._dataset_meta = dict(meta, dataset_type=None)
+            try:
+                return super().compute_metrics(results)
+            finally:
+                self._dataset_meta = meta
+        return super().compute_metrics(results)
