@@ -6,12 +6,16 @@ import os
 import os.path as osp
 import random
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
 import torch
 
-from conftest import assert_ok, run_tool
+from conftest import REPO, assert_ok, run_tool
 from tricks_mm.checkpoint import safe_torch_load
 from tricks_mm.engine.hooks.rng_state import get_rng_state, set_rng_state
 
@@ -40,11 +44,33 @@ def test_rng_state_round_trip_through_a_weights_only_checkpoint(tmp_path):
     assert _draws() == expected
 
 
+@pytest.fixture(scope='module')
+def straight_run(synthetic_root, tmp_path_factory):
+    """``straight_run(task)``: the work dir of an uninterrupted 4-iteration run (made once per task)."""
+    done = {}
+
+    def get(task):
+        if task not in done:
+            work = str(tmp_path_factory.mktemp(f'straight_{task}'))
+            assert_ok(run_tool(['tools/train.py', SMOKE[task], '--work-dir', work] + OPTIONS,
+                               {'DATA_ROOT': synthetic_root, 'OMP_NUM_THREADS': '1'}))
+            done[task] = work
+        return done[task]
+    return get
+
+
+def _assert_same_weights(straight, resumed):
+    a = torch.load(osp.join(straight, 'iter_4.pth'), map_location='cpu', weights_only=False)['state_dict']
+    b = torch.load(osp.join(resumed, 'iter_4.pth'), map_location='cpu', weights_only=False)['state_dict']
+    assert a.keys() == b.keys()
+    differ = {k: (a[k].double() - b[k].double()).abs().max().item() for k in a if not torch.equal(a[k], b[k])}
+    assert not differ, f'{len(differ)} tensors differ after resume, e.g. {dict(list(differ.items())[:3])}'
+
+
 @pytest.mark.parametrize('task', sorted(SMOKE))
-def test_stopped_and_resumed_run_is_bit_identical(task, synthetic_root, tmp_path):
+def test_stopped_and_resumed_run_is_bit_identical(task, synthetic_root, straight_run, tmp_path):
     env = {'DATA_ROOT': synthetic_root, 'OMP_NUM_THREADS': '1'}
-    straight, resumed = str(tmp_path / 'straight'), str(tmp_path / 'resumed')
-    assert_ok(run_tool(['tools/train.py', SMOKE[task], '--work-dir', straight] + OPTIONS, env))
+    straight, resumed = straight_run(task), str(tmp_path / 'resumed')
     first = torch.load(osp.join(straight, 'iter_2.pth'), map_location='cpu', weights_only=False)
     assert set(first['rng_state']) >= {'torch', 'numpy', 'python'}
 
@@ -56,11 +82,27 @@ def test_stopped_and_resumed_run_is_bit_identical(task, synthetic_root, tmp_path
     assert_ok(proc)
     assert 'resumed epoch: 0, iter: 2' in proc.stdout + proc.stderr
 
-    a = torch.load(osp.join(straight, 'iter_4.pth'), map_location='cpu', weights_only=False)['state_dict']
-    b = torch.load(osp.join(resumed, 'iter_4.pth'), map_location='cpu', weights_only=False)['state_dict']
-    assert a.keys() == b.keys()
-    differ = {k: (a[k].double() - b[k].double()).abs().max().item() for k in a if not torch.equal(a[k], b[k])}
-    assert not differ, f'{len(differ)} tensors differ after resume, e.g. {dict(list(differ.items())[:3])}'
+    _assert_same_weights(straight, resumed)
+
+
+def test_detector_killed_with_sigkill_then_resumed_is_bit_identical(synthetic_root, straight_run, tmp_path):
+    """kill -9 right after the iteration-2 checkpoint (during validation), then ``--resume`` alone."""
+    env = dict(os.environ, PYTHONPATH=REPO, DATA_ROOT=synthetic_root, OMP_NUM_THREADS='1')
+    work = str(tmp_path / 'killed')
+    cmd = [sys.executable, 'tools/train.py', SMOKE['det'], '--work-dir', work] + OPTIONS
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.time() + 600
+        while not osp.isfile(osp.join(work, 'last_checkpoint')) and proc.poll() is None and time.time() < end:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL and not osp.isfile(osp.join(work, 'iter_4.pth'))
+    assert_ok(run_tool(['tools/train.py', SMOKE['det'], '--work-dir', work, '--resume'] + OPTIONS,
+                       {'DATA_ROOT': synthetic_root, 'OMP_NUM_THREADS': '1'}))
+    _assert_same_weights(straight_run('det'), work)
 
 
 def test_resume_from_a_checkpoint_without_rng_state_says_so(monkeypatch):

@@ -79,6 +79,8 @@ class DivergenceGuardHook(Hook):
                 self._grad_norm, norm)
             return step(**kwargs)
 
+        if getattr(step, '_with_counter', False):  # mmengine's schedulers count steps through this mark
+            guarded_step._with_counter = True
         wrapper.step = guarded_step
         self._wrapped.append((wrapper, step))
 
