@@ -270,12 +270,13 @@ SMALL_EXPECT = {
 
 
 def _small_row(name):
-    """(data set, row) of a configs/small name: faster-rcnn_r18-<row>_fpn_1xb2-4e_<data>.py,
-    fcn_r18-<row>-d8_1xb4-600i_camvid-256x256.py, fcn_r18-<row>-d8_1xb4-600i_ade20k-sample.py."""
-    m = re.match(r'faster-rcnn_r18-(.+)_fpn_1xb2-4e_(bccd|fruit)\.py$', name) or \
-        re.match(r'fcn_r18-(.+)-d8_1xb4-600i_(camvid|ade20k-sample)(?:-256x256)?\.py$', name)
+    """(data set, row) of a configs/small name: faster-rcnn_r18-<row>_fpn_1xb2-2e_bccd.py,
+    faster-rcnn_r18-<row>_fpn_1xb2-4e_fruit.py, fcn_r18-<row>-d8_1xb4-400i_camvid-256x256.py,
+    fcn_r18-<row>-d8_1xb4-400i_ade20k-sample.py."""
+    m = re.match(r'faster-rcnn_r18-(.+)_fpn_1xb2-(?:2e_(bccd)|4e_(fruit))\.py$', name) or \
+        re.match(r'fcn_r18-(.+)-d8_1xb4-400i_(camvid|ade20k-sample)(?:-256x256)?\.py$', name)
     assert m, f'unexpected config name {name}'
-    return m.group(2), m.group(1)
+    return next(g for g in m.groups()[1:] if g), m.group(1)
 
 
 def test_small_rows_have_their_own_configs():
@@ -284,8 +285,32 @@ def test_small_rows_have_their_own_configs():
     for config in SMALL:
         data, row = _small_row(osp.basename(config))
         rows.setdefault(data, set()).add(row)
-    chain = {'b-standard', 'd-cos-ls', 'd-cos-ls-mixup'}
-    assert rows == {'bccd': chain, 'fruit': chain, 'camvid': chain, 'ade20k-sample': {'d-cos-ls'}}
+    chain = {'b-standard', 'd-efficient', 'd-cos-ls', 'd-cos-ls-mixup'}  # the protocol's four classifiers
+    fruit = {'b-standard', 'd-cos-ls', 'd-cos-ls-mixup'}  # kept buildable, not in the protocol
+    assert rows == {'bccd': chain, 'fruit': fruit, 'camvid': chain, 'ade20k-sample': {'d-cos-ls'}}
+
+
+@pytest.mark.parametrize('config', [c for c in SMALL if '_bccd' in c or '_camvid' in c],
+                         ids=lambda c: osp.basename(c))
+def test_small_protocol_schedules(config, monkeypatch):
+    """docs/small_scale_reproduction.md: BCCD 2 epochs of 146 iterations, warmup 100 iterations, lr /10 for the
+    last 50 (iteration 242), the fast CPU RoI extractor; CamVid 400 iterations, warmup 50, poly; a checkpoint
+    at the end of each."""
+    cfg = _load(config, '/nonexistent/data', monkeypatch, '/nonexistent/work_dir')
+    warmup, decay = cfg.param_scheduler
+    assert cfg.optim_wrapper.optimizer.lr == 0.01
+    assert (warmup.type, warmup.by_epoch, warmup.end) == ('LinearLR', False, 100 if '_bccd' in config else 50)
+    if '_bccd' in config:
+        assert (cfg.train_cfg.max_epochs, cfg.train_dataloader.batch_size) == (2, 2)
+        assert (decay.type, decay.by_epoch, list(decay.milestones)) == ('MultiStepLR', False, [2 * 146 - 50])
+        assert cfg.model.roi_head.bbox_roi_extractor.type == 'tricks_mm.SingleRoIExtractor'
+        assert [t.scale for t in cfg.train_dataloader.dataset.pipeline if t.type == 'Resize'] == [(512, 384)]
+        hook = cfg.default_hooks.checkpoint
+        assert cfg.train_cfg.max_epochs % hook.interval == 0  # a checkpoint at the end
+    else:
+        assert (cfg.train_cfg.max_iters, cfg.train_dataloader.batch_size) == (400, 4)
+        assert (decay.type, decay.begin, decay.end) == ('PolyLR', 50, 400)
+        assert cfg.default_hooks.checkpoint.interval == 400 and cfg.train_cfg.val_interval == 400
 
 
 @pytest.mark.parametrize('config', SMALL, ids=[osp.basename(c) for c in SMALL])

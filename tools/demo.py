@@ -2,8 +2,9 @@
 
 Without DATA_ROOT: writes the project's synthetic data to data/demo_synthetic and runs
 configs/reproduce/demo_synthetic.py (two classifiers, each transferred to detection and segmentation;
-minutes on a CPU). With DATA_ROOT pointing at real data (a folder holding imagenette/, bccd/, fruit/,
-camvid-ade/, e.g. ../shared/data) it runs the small-scale real-data protocol configs/reproduce/small_real.py.
+minutes on a CPU). With DATA_ROOT pointing at real data (a folder holding imagenette/, bccd/, camvid-ade/,
+e.g. ../shared/data) it runs the small-scale real-data protocol configs/reproduce/small_real.py
+(docs/small_scale_reproduction.md: about 10 CPU-hours on 2 cores, resumable).
 Ends by printing the paper-style table and the paths of the plots. Rerunning skips finished rows.
 """
 import argparse
@@ -17,7 +18,7 @@ from tricks_mm.reproduce.runner import REPO, Runner, SpecError, load_spec
 from tricks_mm.reproduce.tables import write_report
 
 SYNTHETIC_ROOT = osp.join(REPO, 'data', 'demo_synthetic')
-REAL_FOLDERS = ('imagenette', 'bccd', 'fruit', 'camvid-ade')
+REAL_FOLDERS = ('imagenette', 'bccd', 'camvid-ade')  # what configs/reproduce/small_real.py reads
 
 
 def make_demo_data(root: str) -> None:

@@ -1,5 +1,5 @@
-# CPU-scale detection schedule (BCCD, fruit): 4 epochs, SGD lr 0.01 at batch 2, linear warmup over 100
-# iterations, lr x0.1 after epoch 3.
+# CPU-scale detection schedule for the fruit configs (not in the small-scale protocol; BCCD uses
+# small_det_2e.py): 4 epochs, SGD lr 0.01 at batch 2, linear warmup over 100 iterations, lr x0.1 after epoch 3.
 max_epochs = 4
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=max_epochs)
 val_cfg = dict(type='ValLoop')
