@@ -63,7 +63,7 @@ def _holder(folder):
     code = f'from tricks_mm.utils.dir_lock import DirLock; import time; DirLock({folder!r}).acquire(); ' \
            'print("locked", flush=True); time.sleep(60)'
     proc = subprocess.Popen([sys.executable, '-c', code], cwd=REPO, stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONPATH=os.pathsep.join([REPO, os.environ.get('PYTHONPATH', '')])))
+                            env=dict(os.environ, PYTHONPATH=REPO))
     assert proc.stdout.readline().strip() == 'locked'
     return proc
 
@@ -104,7 +104,7 @@ def _start_runner(spec_path, fake_python, tmp_path):
         Runner(load_spec({spec_path!r}), python={fake_python!r}).run()
     '''))
     return subprocess.Popen([sys.executable, str(script)], cwd=REPO, stdout=subprocess.DEVNULL,
-                            env=dict(os.environ, PYTHONPATH=os.pathsep.join([REPO, os.environ.get('PYTHONPATH', '')]), FAKE_SLEEP='120'))
+                            env=dict(os.environ, PYTHONPATH=REPO, FAKE_SLEEP='120'))
 
 
 def _wait_for(path, timeout=60):
