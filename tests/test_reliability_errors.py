@@ -22,6 +22,7 @@ from tricks_mm.checkpoint.safe_load import CheckpointReadError, UnsafeCheckpoint
 from tricks_mm.registry import DATASETS
 
 CLS = 'configs/smoke/resnet18-d_synthetic-cls_smoke.py'
+DET = 'configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py'
 
 
 class Payload:
@@ -147,6 +148,18 @@ def test_variant_differing_from_the_checkpoints_own_config_is_refused(variant_b_
     assert "model.backbone.variant: checkpoint 'B', config 'A'" in proc.stderr and '--partial' in proc.stderr
     assert_ok(run_tool(['tools/test.py', CLS, ckpt, '--work-dir', str(tmp_path), '--cfg-options',
                         'model.backbone.variant=B'], {'DATA_ROOT': synthetic_root}))
+
+
+def test_backbone_init_from_a_classifier_of_another_variant_is_refused(variant_b_run, synthetic_root, tmp_path):
+    """A ResNet-18-B classifier fits a ResNet-18-A detector backbone tensor for tensor; its config says B."""
+    ckpt = osp.join(variant_b_run, 'iter_2.pth')
+    proc = run_tool(['tools/train.py', DET, '--work-dir', str(tmp_path), '--cfg-options', 'model.backbone.variant=A',
+                     'model.backbone.init_cfg.type=Pretrained', f'model.backbone.init_cfg.checkpoint={ckpt}',
+                     'model.backbone.init_cfg.prefix=backbone.'], {'DATA_ROOT': synthetic_root})
+    assert proc.returncode != 0 and 'CheckpointMismatchError' in proc.stderr
+    assert f'model.backbone.init_cfg.checkpoint={ckpt}' in proc.stderr
+    assert "model.backbone.variant: checkpoint 'B', config 'A'" in proc.stderr
+    assert not any(f.endswith('.pth') for f in os.listdir(tmp_path))
 
 
 def test_checkpoint_config_text_is_parsed_not_run(tmp_path):

@@ -14,8 +14,8 @@ import sys
 
 import tricks_mm  # noqa: F401  (safe checkpoint loading, atomic saving)
 from tricks_mm.apis.cli import (DictAction, ScheduleError, add_reliability_hooks, apply_skip_bad_images,
-                                build_runner, check_checkpoint_for_model, check_schedule, enable_amp,
-                                enable_auto_scale_lr, load_config, local_rank_env, resume_checkpoint,
+                                build_runner, check_backbone_init, check_checkpoint_for_model, check_schedule,
+                                enable_amp, enable_auto_scale_lr, load_config, local_rank_env, resume_checkpoint,
                                 run_data_check, set_resume, use_config_class_names)
 from tricks_mm.checkpoint import CheckpointMismatchError, UnsafeCheckpointError
 from tricks_mm.checkpoint.safe_load import CheckpointReadError
@@ -89,6 +89,7 @@ def main():
         cfg = prepare(args)
         lock = DirLock(cfg.work_dir, what='a training').acquire() if _rank() == 0 else None  # noqa: F841
         run_data_check(cfg)
+        check_backbone_init(cfg)
         runner = build_runner(cfg)
         resume_from = resume_checkpoint(cfg)
         if resume_from:

@@ -230,6 +230,30 @@ def check_checkpoint_for_model(cfg: Config, model, path: str, fix: str) -> None:
                                       f'{cfg.filename}: ' + '\n'.join(problems) + f'\n{fix}')
 
 
+def check_backbone_init(cfg: Config) -> None:
+    """A backbone initialised from a classifier checkpoint (``init_cfg=dict(type='Pretrained', ...)``, strict)
+    must be of the classifier's variant, as the classifier's own config says. Keys and shapes are checked when
+    the weights load; this catches ResNet-A vs -B and -C vs -D, which share every tensor."""
+    from mmengine.runner.checkpoint import _load_checkpoint
+
+    from tricks_mm.checkpoint import CheckpointMismatchError
+    from tricks_mm.checkpoint.config_meta import backbone_differences
+    init = ((cfg.get('model') or {}).get('backbone') or {}).get('init_cfg')
+    if not isinstance(init, dict) or init.get('type') != 'Pretrained' or not init.get('strict', True):
+        return
+    path = init.get('checkpoint')
+    if not isinstance(path, str) or not osp.isfile(path):
+        return  # a missing file is reported when the weights load
+    # the variant only: A/B (and C/D) share every tensor; another depth or type fails on the keys when loading
+    diffs = backbone_differences(_load_checkpoint(path, map_location='cpu'), cfg.model, keys=('variant', ))
+    if diffs:
+        raise CheckpointMismatchError(
+            f'model.backbone.init_cfg.checkpoint={path} holds another backbone than config {cfg.filename} builds '
+            "(by the checkpoint's own config; the tensors alone cannot tell ResNet-A from -B):\n" +
+            '\n'.join(f'  {d}' for d in diffs) + '\nInitialise from a classifier of the same variant, or set '
+            'model.backbone.init_cfg.strict=False for a deliberate partial load.')
+
+
 def _show_dir_mmdet(cfg, show_dir):
     cfg.default_hooks.visualization.update(draw=True, test_out_dir=show_dir)
 

@@ -51,8 +51,8 @@ def backbone_from_config_text(text: str) -> Optional[Dict]:
     return None
 
 
-def backbone_differences(checkpoint: dict, model_cfg: dict) -> List[str]:
-    """``model.backbone`` settings (type, depth, variant) in which the checkpoint's own config
+def backbone_differences(checkpoint: dict, model_cfg: dict, keys=BACKBONE_KEYS) -> List[str]:
+    """``model.backbone`` settings (``keys`` of type, depth, variant) in which the checkpoint's own config
     differs from ``model_cfg`` (the config's ``model``), as ``'key: checkpoint X, config Y'``."""
     meta = checkpoint.get('meta') if isinstance(checkpoint, dict) else None
     text = meta.get('cfg') if isinstance(meta, dict) else None
@@ -63,7 +63,7 @@ def backbone_differences(checkpoint: dict, model_cfg: dict) -> List[str]:
     if not theirs:
         return []
     diffs = []
-    for key in BACKBONE_KEYS:
+    for key in keys:
         if key in theirs and key in ours and str(theirs[key]).split('.')[-1] != str(ours[key]).split('.')[-1]:
             diffs.append(f'model.backbone.{key}: checkpoint {theirs[key]!r}, config {ours[key]!r}')
     return diffs
