@@ -4,7 +4,7 @@ Without DATA_ROOT: writes the project's synthetic data to data/demo_synthetic an
 configs/reproduce/demo_synthetic.py (two classifiers, each transferred to detection and segmentation;
 minutes on a CPU). With DATA_ROOT pointing at real data (a folder holding imagenette/, bccd/, camvid-ade/,
 e.g. ../shared/data) it runs the small-scale real-data protocol configs/reproduce/small_real.py
-(docs/small_scale_reproduction.md: about 10 CPU-hours on 2 cores, resumable).
+(docs/small_scale_reproduction.md: many CPU-hours on 2 cores, resumable).
 Ends by printing the paper-style table and the paths of the plots. Rerunning skips finished rows.
 """
 import argparse
