@@ -33,6 +33,7 @@ from mmengine.hooks import Hook  # noqa: E402
 import tricks_mm  # noqa: E402,F401
 from tricks_mm.apis.cli import build_runner, load_config  # noqa: E402
 from tricks_mm.engine.optim_wrappers import cpu_has_native_bf16  # noqa: E402
+from tricks_mm.utils.machine import cpu_description  # noqa: E402
 
 TASKS = {
     'cls': dict(config='configs/imagenette/resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-64px.py',
@@ -233,22 +234,6 @@ def make_quick_data(root: str) -> str:
     make_voc_devkit(root)
     make_ade20k(root)
     return root
-
-
-def cpu_description() -> str:
-    model, flags = 'unknown CPU', set()
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name') and model == 'unknown CPU':
-                    model = line.split(':', 1)[1].strip()
-                elif line.startswith('flags') and not flags:
-                    flags = set(line.split(':', 1)[1].split())
-    except OSError:
-        pass
-    simd = [f for f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_bf16') if f in flags]
-    return (f'{model}; {os.cpu_count()} cores; flags {" ".join(simd) or "none of avx2/avx512"}; '
-            f'oneDNN native bf16: {"yes" if cpu_has_native_bf16() else "no"}')
 
 
 def print_profile(title, prof, step_seconds, limit):

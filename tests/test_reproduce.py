@@ -42,8 +42,9 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
 
     results = runner.run()
     out = capfd.readouterr().out
-    assert 'row 1/3 cls seed 0: resuming' in out and 'row 2/3 cls seed 1: training' in out
-    assert 'row 3/3 det seed 0: training' in out
+    # seed-major: the whole seed-0 chain (classifier, then its detector) before the seed-1 classifier
+    assert 'row 1/3 cls seed 0: resuming' in out and 'row 3/3 cls seed 1: training' in out
+    assert 'row 2/3 det seed 0: training' in out
     first = runner.result(cls_row, 0)
     assert first['resumed'] and '--resume' in first['command'] and first['checkpoint'].endswith('iter_4.pth')
     assert not runner.result(cls_row, 1)['resumed']
@@ -53,6 +54,10 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
     for record in (first, det):
         assert record['status'] == 'done' and record['seed'] in (0, 1)
         assert record['wall_time_s'] > 0 and record['start'] <= record['end']
+        # the CPU and the precision are recorded with every part (a resumed row may change machine)
+        assert record['cpu'].count('cores') == 1 and 'oneDNN native bf16' in record['cpu']
+        assert record['precision'] in ('fp32', 'bf16', 'fp32 (bf16 wrapper; no native bf16)')
+        assert all(p['precision'] == record['precision'] for p in record['parts'] if 'precision' in p)
     assert 'accuracy/top1' in first['metrics'] and 'pascal_voc/mAP' in det['metrics']
     assert [len(r['runs']) for r in results['rows']] == [2, 1]
 

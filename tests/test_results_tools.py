@@ -120,8 +120,8 @@ def test_results_table_cli(fake, tmp_path):
     assert lines == [B_LINE, D_LINE]
     assert 'VOC mAP paper' in md and 'PixAcc ours' in md
     # run summary: done/total with the failed runs counted, wall time
-    assert '| cls_b | cls | – | 2/3 | 1 failed | 3m00s |' in md
-    assert '| det_d | det | cls_d | 0/1 | 1 failed | 1m00s |' in md
+    assert '| cls_b | cls | – | not recorded | 2/3 | 1 failed | 3m00s |' in md
+    assert '| det_d | det | cls_d | not recorded | 0/1 | 1 failed | 1m00s |' in md
     last = proc.stdout.strip().splitlines()[-1]
     assert str(out / 'results_table.md') in last and str(out / 'results_table.csv') in last
 
@@ -249,4 +249,16 @@ def test_plot_cli_partial_results(tmp_path):
     proc = run_tool(['tools/analysis/results_table.py', str(path)])
     assert_ok(proc)
     assert '| cls_a | – | – | – | – | – | – | – | – |' in proc.stdout
-    assert '| det_a | det | cls_a | 0/1 | 1 running | – |' in proc.stdout
+    assert '| det_a | det | cls_a | not recorded | 0/1 | 1 running | – |' in proc.stdout
+
+
+def test_runs_table_names_precision_and_cpu():
+    """Every run's precision and CPU reach the runs table (bf16 rows train in fp32 without native bf16)."""
+    from tricks_mm.reproduce.tables import render_summary_markdown, run_summary
+    runs = [dict(seed=0, status='done', wall_time_s=60, precision='fp32 (bf16 wrapper; no native bf16)',
+                 cpu='AMD EPYC; 2 cores; flags avx2; oneDNN native bf16: no'),
+            dict(seed=1, status='done', wall_time_s=60, precision='bf16',
+                 cpu='AMD EPYC; 2 cores; flags avx2 avx512f avx512_bf16; oneDNN native bf16: yes')]
+    md = render_summary_markdown(run_summary(dict(rows=[dict(name='cls_d', task='cls', runs=runs)])))
+    assert '| cls_d | cls | – | bf16 / fp32 (bf16 wrapper; no native bf16) |' in md
+    assert 'oneDNN native bf16: no' in md and 'avx512_bf16' in md

@@ -85,6 +85,9 @@ def main():
     args = parse_args()
     if os.environ.get(LOCK_ENV):
         signal.signal(signal.SIGTERM, _die_with_group)
+        # forked children (data-loader and mmdet's evaluation Pool workers) get the default action back at once:
+        # a Python-level handler cannot run in a worker stuck in a C-level lock, and Pool.terminate would hang
+        os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL))
     try:
         cfg = prepare(args)
         lock = DirLock(cfg.work_dir, what='a training').acquire() if _rank() == 0 else None  # noqa: F841

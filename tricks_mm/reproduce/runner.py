@@ -39,6 +39,7 @@ from typing import Dict, Iterable, List, Optional
 from mmengine.config import Config
 
 from tricks_mm.utils.dir_lock import DirLock
+from tricks_mm.utils.machine import cpu_description, training_precision
 from tricks_mm.utils.paths import package_root
 
 REPO = package_root()  # the checkout, or tricks_mm/.mim of an installed wheel
@@ -241,7 +242,9 @@ class Runner:
 
     def run(self, only: Optional[Iterable[str]] = None) -> dict:
         rows = [r for r in self.spec['rows'] if only is None or r['name'] in set(only)]
-        jobs = [(row, seed) for row in rows for seed in self._seeds(row)]
+        # seed-major: every row of seed 0 (the whole chain, transfers included) before any row of seed 1
+        seeds = sorted({seed for row in rows for seed in self._seeds(row)})
+        jobs = [(row, seed) for seed in seeds for row in rows if seed in self._seeds(row)]
         with ChildProcesses() as self.children:
             for k, (row, seed) in enumerate(jobs, 1):
                 self.run_one(row, seed, f'{k}/{len(jobs)}')
@@ -257,6 +260,15 @@ class Runner:
         run_dir = self.run_dir(row, seed)
         with DirLock(run_dir, what=f'row {row["name"]} seed {seed}') as lock:
             return self._run_locked(row, seed, head, run_dir, lock)
+
+    def _precision(self, row: dict) -> str:
+        """The precision the row's training runs in on this CPU (its optimizer wrapper, ``--amp``, the CPU)."""
+        try:
+            wrapper = Config.fromfile(osp.join(REPO, row['config'])).get('optim_wrapper', {})
+        except Exception:  # the training itself reports a broken config
+            return 'unknown'
+        kind = 'tricks_mm.BF16OptimWrapper' if row['amp'] else wrapper.get('type', 'OptimWrapper')
+        return training_precision(kind, force=bool(wrapper.get('force', False)))
 
     def _child(self, cmd, env, **kwargs) -> subprocess.CompletedProcess:
         children = getattr(self, 'children', None) or ChildProcesses()
@@ -287,12 +299,19 @@ class Runner:
                       command=train, resumed=resumed, status='running', start=_iso(started.timestamp()),
                       parts=parts)
 
+        machine = dict(cpu=cpu_description(), precision=self._precision(row))
+        record.update(machine)
+
         def close(outcome):
             end = datetime.datetime.now()
             record['parts'] = parts + [dict(start=record['start'], end=_iso(end.timestamp()),
-                                            seconds=round((end - started).total_seconds(), 1), outcome=outcome)]
+                                            seconds=round((end - started).total_seconds(), 1), outcome=outcome,
+                                            **machine)]
             record['end'] = record['parts'][-1]['end']
             record['wall_time_s'] = round(sum(p['seconds'] for p in record['parts']), 1)
+            # a row resumed on another machine may have trained its parts in different precisions
+            precisions = sorted({p['precision'] for p in record['parts'] if 'precision' in p})
+            record['precision'] = precisions[0] if len(precisions) == 1 else 'mixed: ' + ' / '.join(precisions)
 
         _write_json(osp.join(run_dir, 'result.json'), record)
         self.echo(f'{head}: {"resuming" if resumed else "training"}: {" ".join(train)}')

@@ -261,9 +261,12 @@ def run_summary(results: dict) -> List[dict]:
                 status = r.get('status') or 'unknown'
                 others[status] = others.get(status, 0) + 1
         walls = [w for w in map(run_wall_time, runs) if w is not None]
+        machines = sorted({(r.get('precision') or 'not recorded', r.get('cpu') or 'not recorded') for r in runs})
         out.append(dict(row=row.get('name'), task=row.get('task'), init_from=row.get('init_from'),
                         done=len(done_runs(row)), total=len(runs), others=others,
-                        wall_time_s=sum(walls) if walls else None))
+                        wall_time_s=sum(walls) if walls else None,
+                        precision=' / '.join(sorted({p for p, _ in machines})),
+                        cpu=' / '.join(sorted({c for _, c in machines}))))
     return out
 
 
@@ -271,11 +274,15 @@ def render_summary_markdown(summary: List[dict]) -> str:
     body = []
     for s in summary:
         others = ', '.join(f'{n} {status}' for status, n in sorted(s['others'].items()))
-        body.append([s['row'], s['task'], s['init_from'] or DASH, f"{s['done']}/{s['total']}",
-                     others or DASH, fmt_duration(s['wall_time_s'])])
+        body.append([s['row'], s['task'], s['init_from'] or DASH, s.get('precision') or DASH,
+                     f"{s['done']}/{s['total']}", others or DASH, fmt_duration(s['wall_time_s'])])
     total = sum(s['wall_time_s'] or 0 for s in summary)
-    text = markdown_table(['Row', 'Task', 'Init from', 'Runs done/total', 'Not done', 'Wall time'], body,
-                          text_columns=3)
+    text = markdown_table(['Row', 'Task', 'Init from', 'Precision', 'Runs done/total', 'Not done', 'Wall time'],
+                          body, text_columns=4)
+    cpus = sorted({c for s in summary for c in (s.get('cpu') or '').split(' / ') if c})
+    if cpus:
+        text += '\n\nCPU: ' + '; '.join(cpus) + ' (speed and precision depend on it: bf16 rows train in fp32 ' \
+                'on CPUs without native bf16).'
     return text + f'\n\nTotal wall time: {fmt_duration(total)}'
 
 
