@@ -68,6 +68,23 @@ def test_train_resume_test(task, synthetic_root, classifier_work_dir, tmp_path):
     assert key in metrics and math.isfinite(metrics[key]), metrics
     assert osp.getsize(out) > 0
 
+    # --out FOLDER: mmseg's form, one predicted label PNG per test image; other tasks say what --out takes
+    folder = str(tmp_path / 'pred_png')
+    tested = run_tool(['tools/test.py', config, osp.join(work, 'iter_6.pth'), '--work-dir',
+                       str(tmp_path / 'test_png'), '--out', folder], env)
+    if task != 'seg':
+        assert tested.returncode != 0 and '.pkl or .pickle file' in tested.stderr
+        return
+    assert_ok(tested)
+    pngs = sorted(os.listdir(folder))
+    images = sorted(os.listdir(osp.join(synthetic_root, 'ADEChallengeData2016', 'images', 'validation')))
+    assert pngs == [osp.splitext(f)[0] + '.png' for f in images]
+    import cv2
+    for png, image in zip(pngs, images):
+        label = cv2.imread(osp.join(folder, png), cv2.IMREAD_UNCHANGED)
+        ref = cv2.imread(osp.join(synthetic_root, 'ADEChallengeData2016', 'images', 'validation', image))
+        assert label.ndim == 2 and label.shape == ref.shape[:2]
+
 
 def _free_port():
     with socket.socket() as s:

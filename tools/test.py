@@ -18,7 +18,8 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the dir to save the evaluation metrics')
-    parser.add_argument('--out', help='dump every prediction to this pickle file (.pkl)')
+    parser.add_argument('--out', help='dump every prediction to this pickle file (.pkl); for a segmentor (mmseg) a '
+                        'folder instead writes one predicted label PNG per image, as mmseg\'s tools/test.py')
     parser.add_argument('--show-dir', help='draw predictions into this folder')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, e.g. test_dataloader.batch_size=4')
@@ -35,9 +36,15 @@ def main():
     args = parse_args()
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
-    if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
-        raise ValueError(f'--out must be a .pkl or .pickle file, got {args.out}')
     cfg = load_config(args.config, args.cfg_options, args.launcher, args.work_dir)
+    out_pickle = args.out is not None and args.out.endswith(('.pkl', '.pickle'))
+    if args.out is not None and not out_pickle:
+        if cfg.get('default_scope') != 'mmseg':
+            sys.exit(f'error: --out {args.out}: a {cfg.get("default_scope")} model dumps its predictions to a .pkl '
+                     'or .pickle file (a folder of PNGs is for segmentation configs)')
+        # mmseg's IoUMetric writes each prediction as <output_dir>/<image stem>.png and still computes the metrics
+        cfg.test_evaluator['output_dir'] = osp.abspath(args.out)
+        cfg.test_evaluator['keep_results'] = True
     cfg.load_from = args.checkpoint
     use_config_class_names(cfg)
     if args.show_dir:
@@ -52,7 +59,7 @@ def main():
                     '--cfg-options used in training, or --partial to evaluate anyway.')
     except (CheckpointMismatchError, UnsafeCheckpointError, CheckpointReadError, DataCheckError) as e:
         sys.exit(f'error: {type(e).__name__}: {e}')
-    if args.out:
+    if out_pickle:
         from mmengine.evaluator import DumpResults
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
     metrics = runner.test()
