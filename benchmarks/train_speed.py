@@ -36,13 +36,13 @@ from tricks_mm.engine.optim_wrappers import cpu_has_native_bf16  # noqa: E402
 from tricks_mm.utils.machine import cpu_description  # noqa: E402
 
 TASKS = {
-    'cls': dict(config='configs/imagenette/resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-64px.py',
+    'cls': dict(config='configs/imagenette/resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-40px.py',
                 quick='configs/smoke/resnet18-d_synthetic-cls_smoke.py', kind='cls'),
     'det': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-2e_bccd.py',
                 quick='configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py', kind='det'),
     'det_eval': dict(config='configs/small/faster-rcnn_r18-d-cos-ls_fpn_1xb2-2e_bccd.py',
                      quick='configs/smoke/faster-rcnn_r18-d_fpn_synthetic-voc_smoke.py', kind='det', test=True),
-    'seg': dict(config='configs/small/fcn_r18-d-cos-ls-d8_1xb4-400i_camvid-256x256.py',
+    'seg': dict(config='configs/small/fcn_r18-d-cos-ls-d8_1xb4-400i_camvid-192x192.py',
                 quick='configs/smoke/fcn_r18-d8_synthetic-ade_smoke.py', kind='seg'),
 }
 

@@ -9,7 +9,8 @@
 # A second run on a ready machine only verifies the imports and exits.
 #
 # Environment: VENV (default ./.venv), PYTHON (default python3), TRICKS_MM_CUDA=1 (mmcv with CUDA ops),
-#              TRICKS_MM_WHEEL_CACHE (default ~/.cache/tricks_mm/wheels), MAX_JOBS (default nproc).
+#              TRICKS_MM_WHEEL_CACHE (default: inside pip's cache dir, which CI keeps between runs on
+#              the same machine), MAX_JOBS (default nproc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -20,7 +21,8 @@ TORCHVISION_VERSION=0.29.1
 MMCV_VERSION=2.1.0
 FLAVOUR=cpu
 if [ "${TRICKS_MM_CUDA:-0}" = 1 ]; then FLAVOUR=cuda; fi
-CACHE=${TRICKS_MM_WHEEL_CACHE:-$HOME/.cache/tricks_mm/wheels}/torch-$TORCH_VERSION-$FLAVOUR
+PIP_CACHE_DIR_DEFAULT=$("$PYTHON" -m pip cache dir 2>/dev/null || echo "$HOME/.cache/pip")
+CACHE=${TRICKS_MM_WHEEL_CACHE:-$PIP_CACHE_DIR_DEFAULT/tricks_mm-wheels}/torch-$TORCH_VERSION-$FLAVOUR
 STAMP=$VENV/.tricks_mm_install_stamp
 say() { echo "[install $(date +%H:%M:%S)] $*"; }
 

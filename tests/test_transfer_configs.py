@@ -271,10 +271,10 @@ SMALL_EXPECT = {
 
 def _small_row(name):
     """(data set, row) of a configs/small name: faster-rcnn_r18-<row>_fpn_1xb2-2e_bccd.py,
-    faster-rcnn_r18-<row>_fpn_1xb2-4e_fruit.py, fcn_r18-<row>-d8_1xb4-400i_camvid-256x256.py,
+    faster-rcnn_r18-<row>_fpn_1xb2-4e_fruit.py, fcn_r18-<row>-d8_1xb4-400i_camvid-192x192.py,
     fcn_r18-<row>-d8_1xb4-400i_ade20k-sample.py."""
     m = re.match(r'faster-rcnn_r18-(.+)_fpn_1xb2-(?:2e_(bccd)|4e_(fruit))\.py$', name) or \
-        re.match(r'fcn_r18-(.+)-d8_1xb4-400i_(camvid|ade20k-sample)(?:-256x256)?\.py$', name)
+        re.match(r'fcn_r18-(.+)-d8_1xb4-400i_(camvid|ade20k-sample)(?:-192x192)?\.py$', name)
     assert m, f'unexpected config name {name}'
     return next(g for g in m.groups()[1:] if g), m.group(1)
 
@@ -304,7 +304,7 @@ def test_small_protocol_schedules(config, monkeypatch):
         assert (cfg.train_cfg.max_epochs, cfg.train_dataloader.batch_size) == (2, 2)
         assert (decay.type, decay.by_epoch, list(decay.milestones)) == ('MultiStepLR', False, [2 * 146 - 50])
         assert cfg.model.roi_head.bbox_roi_extractor.type == 'tricks_mm.SingleRoIExtractor'
-        assert [t.scale for t in cfg.train_dataloader.dataset.pipeline if t.type == 'Resize'] == [(512, 384)]
+        assert [t.scale for t in cfg.train_dataloader.dataset.pipeline if t.type == 'Resize'] == [(384, 288)]
         hook = cfg.default_hooks.checkpoint
         assert cfg.train_cfg.max_epochs % hook.interval == 0  # a checkpoint at the end
     else:
@@ -353,6 +353,6 @@ def test_small_config_builds(config, fake_root, monkeypatch, tmp_path):
         data = batches['train'][1]
         assert all(len(s.gt_instances) > 0 for s in data['data_samples'])
     elif 'camvid' in name:
-        assert batches['train'][1]['inputs'].shape[-2:] == (256, 256)
+        assert batches['train'][1]['inputs'].shape[-2:] == (192, 192)
         steps = [t.type for t in cfg.train_dataloader.dataset.pipeline]
         assert steps.index('tricks_mm.CheckSegLabels') == steps.index('LoadAnnotations') + 1

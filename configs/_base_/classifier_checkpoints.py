@@ -15,10 +15,10 @@ cls_d_cos_ls_mixup_kd = cls_root + '/resnet50-d_8xb128-efficient-cos-ls-mixup-kd
 # ImageNet teachers, ResNet-152-D (Section 5.3): without and with mixup
 teacher_cos_ls = cls_root + '/resnet152-d_8xb128-efficient-cos-ls-120e_in1k/epoch_120.pth'
 teacher_cos_ls_mixup = cls_root + '/resnet152-d_8xb128-efficient-cos-ls-mixup-200e_in1k/epoch_200.pth'
-# Imagenette, ResNet-18 at 64 px (configs/imagenette): the small-scale chain and its teacher (ResNet-34-D);
+# Imagenette, ResNet-18 at 40 px (configs/imagenette): the small-scale chain and its teacher (ResNet-34-D);
 # configs/reproduce/small_real.py overrides these with each row's seed-matched checkpoint
-small_b_standard = cls_root + '/resnet18-b_1xb64-step-8e_imagenette-64px/epoch_8.pth'
-small_d_efficient = cls_root + '/resnet18-d_1xb64-efficient-8e_imagenette-64px/epoch_8.pth'
-small_d_cos_ls = cls_root + '/resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-64px/epoch_8.pth'
-small_d_cos_ls_mixup = cls_root + '/resnet18-d_1xb64-efficient-cos-ls-mixup-13e_imagenette-64px/epoch_13.pth'
-small_teacher_cos_ls = cls_root + '/resnet34-d_1xb64-efficient-cos-ls-8e_imagenette-64px/epoch_8.pth'
+small_b_standard = cls_root + '/resnet18-b_1xb64-step-8e_imagenette-40px/epoch_8.pth'
+small_d_efficient = cls_root + '/resnet18-d_1xb64-efficient-8e_imagenette-40px/epoch_8.pth'
+small_d_cos_ls = cls_root + '/resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-40px/epoch_8.pth'
+small_d_cos_ls_mixup = cls_root + '/resnet18-d_1xb64-efficient-cos-ls-mixup-13e_imagenette-40px/epoch_13.pth'
+small_teacher_cos_ls = cls_root + '/resnet34-d_1xb64-efficient-cos-ls-8e_imagenette-40px/epoch_8.pth'

@@ -1,5 +1,5 @@
-# Small-scale Table 8, row "B-standard": Faster R-CNN + FPN on BCCD blood cells (512x384, 2 epochs), the ResNet-18-B
-# backbone from the Imagenette classifier resnet18-b_1xb64-step-8e_imagenette-64px.py;
+# Small-scale Table 8, row "B-standard": Faster R-CNN + FPN on BCCD blood cells (384x288, 2 epochs), the ResNet-18-B
+# backbone from the Imagenette classifier resnet18-b_1xb64-step-8e_imagenette-40px.py;
 # configs/reproduce/small_real.py replaces the checkpoint by the seed-matched one of its classifier row. Protocol:
 # docs/small_scale_reproduction.md; declared settings: configs/small/metafile.yml.
 _base_ = [

@@ -1,6 +1,6 @@
-# Small-scale Table 8, row "+mixup w/o distill": Faster R-CNN + FPN on BCCD blood cells (512x384, 2 epochs), the
+# Small-scale Table 8, row "+mixup w/o distill": Faster R-CNN + FPN on BCCD blood cells (384x288, 2 epochs), the
 # ResNet-18-D backbone from the Imagenette classifier resnet18-d_1xb64-efficient-cos-ls-
-# mixup-13e_imagenette-64px.py; configs/reproduce/small_real.py replaces the checkpoint by the seed-matched one of
+# mixup-13e_imagenette-40px.py; configs/reproduce/small_real.py replaces the checkpoint by the seed-matched one of
 # its classifier row. Protocol: docs/small_scale_reproduction.md; declared settings: configs/small/metafile.yml.
 _base_ = [
     '../_base_/models/faster-rcnn_r18-d_fpn.py', '../_base_/datasets/bccd.py',

@@ -1,5 +1,5 @@
 # Small-scale Table 8, row "+mixup w/o distill": Faster R-CNN + FPN on fruit photos, the ResNet-18-D backbone from
-# the Imagenette classifier resnet18-d_1xb64-efficient-cos-ls-mixup-13e_imagenette-64px.py. Kept buildable, not in
+# the Imagenette classifier resnet18-d_1xb64-efficient-cos-ls-mixup-13e_imagenette-40px.py. Kept buildable, not in
 # the small-scale protocol (configs/reproduce/small_real.py uses BCCD). Declared settings:
 # configs/small/metafile.yml.
 _base_ = [

@@ -1,5 +1,5 @@
 # Small-scale Table 8, row "+smooth": Faster R-CNN + FPN on fruit photos, the ResNet-18-D backbone from the
-# Imagenette classifier resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-64px.py. Kept buildable, not in the small-
+# Imagenette classifier resnet18-d_1xb64-efficient-cos-ls-8e_imagenette-40px.py. Kept buildable, not in the small-
 # scale protocol (configs/reproduce/small_real.py uses BCCD). Declared settings: configs/small/metafile.yml.
 _base_ = [
     '../_base_/models/faster-rcnn_r18-d_fpn.py', '../_base_/datasets/fruit.py',

@@ -1,9 +1,9 @@
 # BCCD blood-cell detection (exact Pascal VOC layout without the devkit level, 3 classes; 2 degenerate boxes
-# are dropped with a warning) as the CPU-scale VOC stand-in: 292 trainval images at 512x384, tested on the
+# are dropped with a warning) as the CPU-scale VOC stand-in: 292 trainval images at 384x288, tested on the
 # 72 test images with the 11-point VOC07 mAP. DATA_ROOT (default ../shared/data) holds bccd/.
 data_root = '{{$DATA_ROOT:../shared/data}}/bccd/'
 metainfo = dict(classes=('RBC', 'WBC', 'Platelets'))
-scale = (512, 384)
+scale = (384, 288)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', with_bbox=True),

@@ -1,10 +1,10 @@
 # CamVid in ADE20K layout (11 classes, 0 = void, ignored through reduce_zero_label) as the CPU-scale ADE20K
-# stand-in: 256x256 crops of 480x360 images, mIoU and pixel accuracy. DATA_ROOT (default ../shared/data)
+# stand-in: 192x192 crops of 480x360 images, mIoU and pixel accuracy. DATA_ROOT (default ../shared/data)
 # holds camvid-ade/{images,annotations}/{training,validation}.
 data_root = '{{$DATA_ROOT:../shared/data}}/camvid-ade'
 classes = ('Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree', 'SignSymbol', 'Fence', 'Car',
            'Pedestrian', 'Bicyclist')
-crop_size = (256, 256)
+crop_size = (192, 192)
 train_pipeline = [
     dict(type='LoadImageFromFile'),
     dict(type='LoadAnnotations', reduce_zero_label=True),

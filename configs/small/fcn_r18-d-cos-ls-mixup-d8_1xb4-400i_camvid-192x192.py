@@ -1,5 +1,5 @@
 # Small-scale Table 9, row "+mixup w/o distill": FCN on a dilated (D8) ResNet-18-D from the Imagenette classifier
-# resnet18-d_1xb64-efficient-cos-ls-mixup-13e_imagenette-64px.py, CamVid in ADE20K layout (256x256 crops, 400
+# resnet18-d_1xb64-efficient-cos-ls-mixup-13e_imagenette-40px.py, CamVid in ADE20K layout (192x192 crops, 400
 # iterations); configs/reproduce/small_real.py replaces the checkpoint by the seed-matched one of its classifier
 # row. Protocol: docs/small_scale_reproduction.md; declared settings: configs/small/metafile.yml.
 _base_ = [

@@ -8,7 +8,7 @@ _base_ = [
 ]
 model = dict(
     type='tricks_mm.DistillImageClassifier',
-    teacher='{{ fileDirname }}/resnet34-d_1xb64-efficient-cos-ls-8e_imagenette-64px.py',
+    teacher='{{ fileDirname }}/resnet34-d_1xb64-efficient-cos-ls-8e_imagenette-40px.py',
     teacher_checkpoint={{_base_.small_teacher_cos_ls}}, temperature=20.0,
     backbone=dict(variant='D', zero_init_residual=True),
     head=dict(loss=dict(_delete_=True, type='tricks_mm.LabelSmoothLoss', label_smooth_val=0.1, mode='paper')))
