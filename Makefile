@@ -6,7 +6,7 @@ ifdef DATA_ROOT
 export DATA_ROOT
 endif
 
-.PHONY: install test demo bench
+.PHONY: install test demo bench test-slurm
 
 install:
 	bash scripts/install.sh
@@ -14,6 +14,12 @@ install:
 # two pytest workers, one thread each (a file's tests stay on one worker: module fixtures run once)
 test: install
 	OMP_NUM_THREADS=1 $(PY) -m pytest tests -q -n 2 --dist loadfile
+
+# issue 15: the runner's Slurm backend end to end on a real one-node cluster of this machine (root: apt-get
+# installs slurm-wlm, slurmdbd, munge, mariadb-server; the test starts and stops its own cluster)
+test-slurm: install
+	bash scripts/slurm_local_cluster.sh install
+	SLURM_E2E=1 OMP_NUM_THREADS=1 $(PY) -m pytest tests/test_slurm_cluster.py -q -p no:xdist -rs
 
 bench: install
 	$(PY) benchmarks/backbone_speed.py
