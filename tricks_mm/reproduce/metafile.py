@@ -164,6 +164,34 @@ def _fc_init(head) -> str:
     return str(dict(init))
 
 
+def _pipeline_tricks(cfg) -> tuple:
+    """``(tricks, metadata)`` of the training pipeline's augmentations beyond the paper's baseline (Section 2.1):
+    AutoAugment (Cubuk et al. 2019, mmpretrain's policy and operations), Cutout (DeVries & Taylor 2017) and Random
+    Erasing (Zhong et al. 2020), all three through ``tricks_mm``'s transforms (``datasets/transforms/``)."""
+    tricks, extra = [], {}
+    for t in cfg.train_dataloader.dataset.get('pipeline') or []:
+        kind = _short(t['type'])
+        if kind == 'AutoAugment':
+            if not t['type'].startswith('tricks_mm.'):
+                raise MetafileError(f'{t["type"]}: use tricks_mm.AutoAugment (mmpretrain 1.2.0\'s drops `hparams`)')
+            tricks.append('autoaugment')
+            extra['AutoAugment Policy'] = t['policies'] if isinstance(t['policies'], str) else 'custom'
+        elif kind == 'Cutout':
+            if not t['type'].startswith('tricks_mm.'):
+                raise MetafileError(f'{t["type"]}: use tricks_mm.Cutout (the paper\'s clipping at every border)')
+            tricks.append('cutout')
+            extra['Cutout'] = dict(Size=t['size'], Probability=t.get('prob', 1.0))
+        elif kind == 'RandomErasing':
+            if not t['type'].startswith('tricks_mm.'):
+                raise MetafileError(f'{t["type"]}: use tricks_mm.RandomErasing (Algorithm 1 of Zhong et al.)')
+            tricks.append('random erasing')
+            extra['Random Erasing'] = dict(
+                Probability=t.get('prob', 0.5), Area=[round(v, 3) for v in t.get('area_ratio', (0.02, 0.4))],
+                Aspect=[round(v, 3) for v in t.get('aspect_ratio', (0.3, 1 / 0.3))], Fill=t.get('fill', 'random'),
+                Placement=t.get('placement', 'algorithm'))
+    return tricks, extra
+
+
 def classifier_metadata(cfg, name: str) -> dict:
     """The ``Metadata`` a classifier config really sets (keys as in the metafiles)."""
     model, backbone = cfg.model, cfg.model.backbone
@@ -201,6 +229,9 @@ def classifier_metadata(cfg, name: str) -> dict:
         teacher = model.teacher
         extra['Teacher'] = osp.splitext(osp.basename(teacher))[0] if isinstance(teacher, str) else dict(teacher)
         extra['Temperature'] = model.get('temperature', 20.0)
+    pipeline_tricks, pipeline_extra = _pipeline_tricks(cfg)
+    tricks += pipeline_tricks
+    extra.update(pipeline_extra)
     meta['Tricks'] = tricks
     meta.update(extra)
     meta['Init'] = f'conv {backbone.get("init", "kaiming")}, fc {_fc_init(model.head)}'
@@ -269,6 +300,12 @@ def _tricks_text(meta: dict) -> str:
             t += f' α={meta["Mixup Alpha"]}'
         elif t == 'distillation':
             t += f' T={meta["Temperature"]:g} from `{meta["Teacher"]}`'
+        elif t == 'autoaugment':
+            t = f'AutoAugment ({meta["AutoAugment Policy"]} policy)'
+        elif t == 'cutout':
+            t += f' {meta["Cutout"]["Size"]} px'
+        elif t == 'random erasing':
+            t += f' p={meta["Random Erasing"]["Probability"]:g}'
         tricks.append(t)
     return ', '.join(tricks) or 'none'
 
