@@ -7,6 +7,7 @@ Each metafile lists ``Collections`` (the dataset, the paper, notes on the paper'
       In Collection: ImageNet
       Config: configs/imagenet/resnet50-d_8xb128-efficient-cos-120e_in1k.py
       Paper Rows: [{Table: '6', Row: '+cosine'}, {Table: '8/9', Row: '+cosine'}]   # or Mirrors: (small scale)
+      # or Beyond Paper: 'RICAP, beta 0.3 (Takahashi et al., ACML 2018)' for a trick in none of the paper's tables
       Metadata: {Variant: D, Depth: 50, GPUs: 8, Batch Size: 1024, Epochs: 120, LR: 0.4, Tricks: [...], ...}
       Results:                       # Source: paper (arXiv:1812.01187v2) or ours (a measured run)
         - {Task: Image Classification, Dataset: ImageNet-1k, Source: paper, Table: '6', Row: '+cosine',
@@ -62,6 +63,10 @@ def load_metafile(path: str) -> dict:
             raise MetafileError(f'{path}: model {m["Name"]!r}: collection {m["In Collection"]!r} is not listed')
         if osp.splitext(osp.basename(m['Config']))[0] != m['Name']:
             raise MetafileError(f'{path}: model {m["Name"]!r}: its Config {m["Config"]} has another name')
+        if not any(key in m for key in ('Paper Rows', 'Mirrors', 'Beyond Paper')):
+            raise MetafileError(f'{path}: model {m["Name"]!r} needs `Paper Rows` (a paper row), `Mirrors` (the paper '
+                                'row a small-scale config stands in for) or `Beyond Paper` (a trick the paper '
+                                'does not have: which one, and its source)')
         rows = {(r['Table'], r['Row']) for r in m.get('Paper Rows') or []}
         for r in m.get('Results') or []:
             if r.get('Source') == 'paper' and (r.get('Table'), r.get('Row')) not in rows:
@@ -164,6 +169,12 @@ def _fc_init(head) -> str:
     return str(dict(init))
 
 
+# batch augment type -> (trick, metadata key, parameter): mixup is the paper's (Section 5.4); CutMix (Yun et al. 2019)
+# and RICAP (Takahashi et al. 2018) are not in its tables
+BATCH_AUGMENT_KEYS = {'Mixup': ('mixup', 'Mixup Alpha', 'alpha'), 'CutMix': ('cutmix', 'CutMix Alpha', 'alpha'),
+                      'RICAP': ('ricap', 'RICAP Beta', 'beta')}
+
+
 def _pipeline_tricks(cfg) -> tuple:
     """``(tricks, metadata)`` of the training pipeline's augmentations beyond the paper's baseline (Section 2.1):
     AutoAugment (Cubuk et al. 2019, mmpretrain's policy and operations), Cutout (DeVries & Taylor 2017) and Random
@@ -199,7 +210,7 @@ def classifier_metadata(cfg, name: str) -> dict:
     _schedule(cfg, meta, name)
     meta['Epochs'] = cfg.train_cfg.max_epochs
     optimizer = cfg.optim_wrapper.optimizer
-    meta['Optimizer'] = optimizer.type + (' (Nesterov)' if optimizer.get('nesterov') else '')
+    meta['Optimizer'] = _short(optimizer.type) + (' (Nesterov)' if optimizer.get('nesterov') else '')
     sched, tricks = meta['Schedulers'], []
     if 'LinearWarmupLR' in sched:
         tricks.append('warmup')
@@ -220,15 +231,23 @@ def classifier_metadata(cfg, name: str) -> dict:
     augments = (model.get('train_cfg') or {}).get('augments')
     if augments:
         augments = augments if isinstance(augments, (list, tuple)) else [augments]
-        if [a['type'] for a in augments] != ['Mixup']:
-            raise MetafileError(f'{name}: batch augments {augments} are not one of the paper\'s tricks')
-        tricks.append('mixup')
-        extra['Mixup Alpha'] = augments[0]['alpha']
+        kinds = [_short(a['type']) for a in augments]
+        if len(kinds) != 1 or kinds[0] not in BATCH_AUGMENT_KEYS:
+            raise MetafileError(f'{name}: batch augments {augments}: one of {sorted(BATCH_AUGMENT_KEYS)} expected')
+        trick, key, param = BATCH_AUGMENT_KEYS[kinds[0]]
+        tricks.append(trick)
+        extra[key] = augments[0][param]
     if _short(model.type) == 'DistillImageClassifier':
         tricks.append('distillation')
         teacher = model.teacher
         extra['Teacher'] = osp.splitext(osp.basename(teacher))[0] if isinstance(teacher, str) else dict(teacher)
         extra['Temperature'] = model.get('temperature', 20.0)
+    if _short(optimizer.type) == 'AdaBound':  # Luo et al. 2019 (not in the paper's tables)
+        tricks.append('adabound')
+        extra['Final LR'] = optimizer.final_lr
+        extra['Gamma'] = optimizer.get('gamma', 1e-3)
+    if backbone.get('init', 'kaiming') == 'kaiming':  # He et al. 2015 instead of the paper's Xavier (Section 2.1)
+        tricks.append('kaiming init')
     pipeline_tricks, pipeline_extra = _pipeline_tricks(cfg)
     tricks += pipeline_tricks
     extra.update(pipeline_extra)
@@ -270,6 +289,8 @@ def config_metadata(cfg, name: str) -> dict:
 # ----------------------------------------------------------------------------- README tables
 def _rows_text(model: dict) -> str:
     rows = model.get('Paper Rows') or model.get('Mirrors') or []
+    if not rows and model.get('Beyond Paper'):
+        return f'not in the paper: {model["Beyond Paper"]}'
     parts = []
     for r in rows:
         table = 'Tables 8/9' if r['Table'] == '8/9' else f'Table {r["Table"]}'
@@ -298,6 +319,12 @@ def _tricks_text(meta: dict) -> str:
             t += f' ({meta["Label Smoothing"]["Mode"]})'
         elif t == 'mixup':
             t += f' α={meta["Mixup Alpha"]}'
+        elif t == 'cutmix':
+            t = f'CutMix α={meta["CutMix Alpha"]}'
+        elif t == 'ricap':
+            t = f'RICAP β={meta["RICAP Beta"]}'
+        elif t == 'adabound':
+            t = f'AdaBound (final lr {meta["Final LR"]:g}, γ={meta["Gamma"]:g})'
         elif t == 'distillation':
             t += f' T={meta["Temperature"]:g} from `{meta["Teacher"]}`'
         elif t == 'autoaugment':

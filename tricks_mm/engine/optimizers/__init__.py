@@ -1,0 +1,3 @@
+from .adabound import AdaBound
+
+__all__ = ['AdaBound']

@@ -1,0 +1,1 @@
+from .batch_augments import *  # noqa: F401,F403

@@ -1,0 +1,3 @@
+from .ricap import RICAP, RICAPPatches
+
+__all__ = ['RICAP', 'RICAPPatches']
