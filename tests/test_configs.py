@@ -153,7 +153,7 @@ def test_imagenette_real_data_pipeline(monkeypatch, tmp_path):
     assert len(dataset) == 9469 and len(dataset.metainfo['classes']) == 10
     assert len(runner.val_dataloader.dataset) == 3925
     sample = dataset[0]
-    assert sample['inputs'].shape == (3, 64, 64) and sample['inputs'].dtype == torch.uint8
+    assert sample['inputs'].shape == (3, 40, 40) and sample['inputs'].dtype == torch.uint8
 
 
 XAVIER_ROWS = [osp.join(REPO, 'configs/imagenet/resnet50-d_8xb128-efficient-cos-ls-120e_in1k.py'),
