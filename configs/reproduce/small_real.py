@@ -53,3 +53,20 @@ rows += [
              'ResNet-18-D + cos + ls + KD', '+distill w/o mixup',
              teacher_from=_teacher, teacher_seed=0),  # the runner passes the teacher run's final checkpoint
 ]
+
+# Beyond the paper (issue 14): later practice's regularisers, optimiser and initialisations as extra lines of the
+# Table 6 analogue, each on top of "+ cos + ls" (cls_d_cos_ls, its comparison row); the mixing ones (RICAP, CutMix)
+# with mixup's 13 epochs, the others 8. Top-1 only; same budget rules. They run after every row above.
+_beyond = [
+    ('cutout', 'cutout-8e', '+ Cutout 20 px'),
+    ('randerase', 'randerase-8e', '+ Random Erasing p 0.5'),
+    ('autoaug', 'autoaug-8e', '+ AutoAugment (ImageNet policy)'),
+    ('ricap', 'ricap-13e', '+ RICAP β 0.3 (13 ep)'),
+    ('cutmix', 'cutmix-13e', '+ CutMix α 1 (13 ep)'),
+    ('adabound', 'adabound-8e', ', AdaBound for SGD'),
+    ('kaiming', 'kaiming-8e', ', Kaiming init'),
+    ('nozerogamma', 'nozerogamma-8e', ', no zero γ'),
+    ('kaiming_nozerogamma', 'kaiming-nozerogamma-8e', ', Kaiming init, no zero γ'),
+]
+rows += [_cls_row(f'cls_d_cos_ls_{_n}', f'resnet18-d_1xb64-efficient-cos-ls-{_c}_imagenette-40px.py',
+                  f'ResNet-18-D + cos + ls{" " if _l[0] == "+" else ""}{_l}') for _n, _c, _l in _beyond]
