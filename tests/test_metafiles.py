@@ -197,15 +197,15 @@ def test_no_machine_paths():
 
 def test_full_scale_spec_lists_every_row(env):
     spec = load_spec(osp.join(REPO, 'configs/reproduce/full_scale.py'))
-    configs = {osp.join(REPO, r['config']) for r in spec['rows']}
+    configs = {osp.join(REPO, r.config) for r in spec.rows}
     full = {osp.join(REPO, m['Config']) for m in MODELS if m.get('Paper Rows')}
     assert configs == full  # Tables 4, 5, 6 (and the teachers), 8 (FPN and C4), 9
-    assert len(spec['rows']) == len(full)
-    names = {r['name']: r for r in spec['rows']}
-    for r in spec['rows']:
-        if r['task'] != 'cls':
-            classifier = _declared(mf.config_metadata(_cfg(r['config']), osp.basename(r['config'])[:-3])['Classifier'])
-            assert names[r['init_from']]['config'] == classifier['Config']
+    assert len(spec.rows) == len(full)
+    names = {r.name: r for r in spec.rows}
+    for r in spec.rows:
+        if r.task != 'cls':
+            classifier = _declared(mf.config_metadata(_cfg(r.config), osp.basename(r.config)[:-3])['Classifier'])
+            assert names[r.init_from].config == classifier['Config']
 
 
 def test_small_real_spec_is_the_protocol(env):
@@ -213,31 +213,29 @@ def test_small_real_spec_is_the_protocol(env):
     seeds, the teacher with one, the KD row from the teacher row's seed-0 final checkpoint, and the BCCD and CamVid
     rows of configs/small from the classifier row their metafile names (no fruit rows)."""
     spec = load_spec(osp.join(REPO, 'configs/reproduce/small_real.py'))
-    assert spec['seeds'] == [0, 1]
-    classifiers = [r for r in spec['rows'] if r['task'] == 'cls']
-    assert {osp.join(REPO, r['config']) for r in classifiers} == set(glob.glob(osp.join(REPO, 'configs/imagenette/*.py')))
-    transfer = [r for r in spec['rows'] if r['task'] != 'cls']
-    assert {osp.join(REPO, r['config']) for r in transfer} == {
+    assert spec.seeds == [0, 1]
+    classifiers = [r for r in spec.rows if r.task == 'cls']
+    assert {osp.join(REPO, r.config) for r in classifiers} == set(glob.glob(osp.join(REPO, 'configs/imagenette/*.py')))
+    transfer = [r for r in spec.rows if r.task != 'cls']
+    assert {osp.join(REPO, r.config) for r in transfer} == {
         p for p in glob.glob(osp.join(REPO, 'configs/small/*.py')) if '_bccd' in p or '_camvid' in p}
-    names = {r['name']: r for r in spec['rows']}
+    names = {r.name: r for r in spec.rows}
     for r in transfer:
-        classifier = _declared(mf.config_metadata(_cfg(r['config']), osp.basename(r['config'])[:-3])['Classifier'])
-        assert names[r['init_from']]['config'] == classifier['Config']
-    teachers = [r for r in classifiers if r.get('seeds')]
-    assert len(teachers) == 1 and teachers[0]['seeds'] == [0]
+        classifier = _declared(mf.config_metadata(_cfg(r.config), osp.basename(r.config)[:-3])['Classifier'])
+        assert names[r.init_from].config == classifier['Config']
+    teachers = [r for r in classifiers if r.seeds]
+    assert len(teachers) == 1 and teachers[0].seeds == [0]
     teacher = teachers[0]
-    kd = [r for r in classifiers if _cfg(r['config']).model.type == 'tricks_mm.DistillImageClassifier']
+    kd = [r for r in classifiers if _cfg(r.config).model.type == 'tricks_mm.DistillImageClassifier']
     assert len(kd) == 1
-    assert spec['rows'].index(teacher) < spec['rows'].index(kd[0])
-    # the runner writes <work_root>/<row>/seed<k>/epoch_<last>.pth; its children run in the repository
-    epochs = _cfg(teacher['config']).train_cfg.max_epochs
-    expected = osp.join(spec['work_root'], teacher['name'], 'seed0', f'epoch_{epochs}.pth')
-    options = dict(o.split('=', 1) for o in kd[0]['cfg_options'])
-    assert osp.join(REPO, options['model.teacher_checkpoint']) == expected
-    assert osp.basename(_cfg(kd[0]['config']).model.teacher) == osp.basename(teacher['config'])
+    assert spec.rows.index(teacher) < spec.rows.index(kd[0])
+    # the runner passes the teacher row's final checkpoint of seed 0 (model.teacher_checkpoint)
+    assert (kd[0].teacher_from, kd[0].teacher_seed) == (teacher.name, 0)
+    assert not any(o.startswith('model.teacher_checkpoint') for o in kd[0].cfg_options)
+    assert osp.basename(_cfg(kd[0].config).model.teacher) == osp.basename(teacher.config)
     # the tables' labels: paper_row is a row the classifier's metafile mirrors (Tables 8/9, 6 or 5)
     for r in classifiers:
-        if r['paper_row']:
-            mirrors = {m['Row'] for m in _declared(osp.basename(r['config'])[:-3])['Mirrors']}
+        if r.paper_row:
+            mirrors = {m['Row'] for m in _declared(osp.basename(r.config)[:-3])['Mirrors']}
             variant = {'ResNet-50': 'A', 'ResNet-50-B': 'B', 'ResNet-50-C': 'C', 'ResNet-50-D': 'D'}
-            assert r['paper_row'] in mirrors | {variant[m] for m in mirrors if m in variant}, r
+            assert r.paper_row in mirrors | {variant[m] for m in mirrors if m in variant}, r

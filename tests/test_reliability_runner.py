@@ -23,11 +23,11 @@ CLS = 'configs/smoke/resnet18-d_synthetic-cls_smoke.py'
 
 FAKE_PYTHON = '''#!{python}
 """Stands in for the interpreter: 'train.py' writes a checkpoint (or sleeps, with FAKE_SLEEP), 'test.py'
-prints metrics."""
+writes metrics.json."""
 import os, sys, time
 tool, args = sys.argv[1], sys.argv[2:]
+work = args[args.index('--work-dir') + 1]
 if tool.endswith('train.py'):
-    work = args[args.index('--work-dir') + 1]
     with open(os.path.join(work, 'child.pid'), 'w') as f:
         f.write(str(os.getpid()))
     if os.environ.get('FAKE_SLEEP'):
@@ -36,7 +36,9 @@ if tool.endswith('train.py'):
     with open(os.path.join(work, 'last_checkpoint'), 'w') as f:
         f.write(os.path.join(work, 'iter_1.pth'))
 else:
-    print('{{"accuracy/top1": 50.0}}')
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, 'metrics.json'), 'w') as f:
+        f.write('{{"accuracy/top1": 50.0}}')
 '''
 
 
@@ -85,7 +87,7 @@ def test_lock_refuses_a_second_holder_with_its_pid_and_frees_on_kill(tmp_path):
 
 def test_second_runner_and_hand_started_training_on_a_locked_row_are_refused(spec, fake_python, tmp_path):
     runner = Runner(spec, python=fake_python, echo=lambda m: None)
-    row_dir = runner.run_dir(spec['rows'][0], 0)
+    row_dir = runner.run_dir(spec.rows[0], 0)
     holder = _holder(row_dir)
     try:
         with pytest.raises(DirLockedError, match=f'pid {holder.pid}'):
@@ -127,8 +129,8 @@ def _alive(pid):
 
 @pytest.mark.parametrize('sig', [signal.SIGKILL, signal.SIGTERM])
 def test_children_die_with_the_runner(spec, fake_python, tmp_path, sig):
-    runner = _start_runner(spec['path'], fake_python, tmp_path)
-    row_dir = Runner(spec).run_dir(spec['rows'][0], 0)
+    runner = _start_runner(spec.path, fake_python, tmp_path)
+    row_dir = Runner(spec).run_dir(spec.rows[0], 0)
     child = _wait_for(osp.join(row_dir, 'child.pid'))
     assert os.getpgid(child) == child != os.getpgid(runner.pid)  # a process group of its own
     os.kill(runner.pid, sig)
@@ -141,18 +143,18 @@ def test_children_die_with_the_runner(spec, fake_python, tmp_path, sig):
 
 def test_wall_time_adds_up_interrupted_parts(spec, fake_python):
     runner = Runner(spec, python=fake_python, echo=lambda m: None)
-    row = spec['rows'][0]
+    row = spec.rows[0]
     run_dir = runner.run_dir(row, 0)
     os.makedirs(run_dir)
     # an earlier attempt started 100 s ago and was killed 40 s after its start (last write into the folder)
     start = datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(seconds=100)
     with open(osp.join(run_dir, 'result.json'), 'w') as f:
-        json.dump(dict(row='cls', status='running', start=start.isoformat(), config=row['config'],
+        json.dump(dict(row='cls', status='running', start=start.isoformat(), config=row.config,
                        cfg_options=[]), f)
     log = osp.join(run_dir, 'train.log')
     open(log, 'w').close()
     os.utime(log, (start.timestamp() + 40, start.timestamp() + 40))
     record = runner.run_one(row, 0)
-    assert record['status'] == 'done' and [p['outcome'] for p in record['parts']] == ['interrupted', 'done']
-    assert record['parts'][0]['seconds'] == 40.0
-    assert record['wall_time_s'] == pytest.approx(40.0 + record['parts'][1]['seconds'], abs=0.11)
+    assert record.status == 'done' and [p['outcome'] for p in record.parts] == ['interrupted', 'done']
+    assert record.parts[0]['seconds'] == 40.0
+    assert record.wall_time_s == pytest.approx(40.0 + record.parts[1]['seconds'], abs=0.11)

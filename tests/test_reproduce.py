@@ -27,13 +27,13 @@ def tiny_spec(tmp_path, synthetic_root):
             dict(name='det', config=DET, init_from='cls', cfg_options=['train_cfg.max_iters=2',
                                                                        'train_cfg.val_interval=2'])]
     return _spec(tmp_path, rows, table='tiny', work_root=str(tmp_path / 'runs'), seeds=[0],
-                 env=dict(DATA_ROOT=synthetic_root))
+                 env=dict(DATA_ROOT=synthetic_root), results_dir=str(tmp_path / 'committed'))
 
 
 def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monkeypatch):
     spec = load_spec(tiny_spec)
     runner = Runner(spec, echo=lambda msg: print(msg, flush=True))
-    cls_row = spec['rows'][0]
+    cls_row = spec.rows[0]
     # An interrupted row: 2 of its 4 iterations done, a checkpoint on disk, no finished result.
     interrupted = runner.run_dir(cls_row, 0)
     assert_ok(run_tool(['tools/train.py', CLS, '--work-dir', interrupted, '--cfg-options',
@@ -46,20 +46,27 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
     assert 'row 1/3 cls seed 0: resuming' in out and 'row 3/3 cls seed 1: training' in out
     assert 'row 2/3 det seed 0: training' in out
     first = runner.result(cls_row, 0)
-    assert first['resumed'] and '--resume' in first['command'] and first['checkpoint'].endswith('iter_4.pth')
-    assert not runner.result(cls_row, 1)['resumed']
-    det = runner.result(spec['rows'][1], 0)
+    assert first.resumed and '--resume' in first.command and first.checkpoint.endswith('iter_4.pth')
+    assert not runner.result(cls_row, 1).resumed
+    det = runner.result(spec.rows[1], 0)
     # the detector's backbone came from the seed-0 classifier's final checkpoint
-    assert f'model.backbone.init_cfg.checkpoint={first["checkpoint"]}' in det['command']
+    assert f'model.backbone.init_cfg.checkpoint={first.checkpoint}' in det.command
     for record in (first, det):
-        assert record['status'] == 'done' and record['seed'] in (0, 1)
-        assert record['wall_time_s'] > 0 and record['start'] <= record['end']
+        assert record.status == 'done' and record.seed in (0, 1)
+        assert record.wall_time_s > 0 and record.start <= record.end
         # the CPU and the precision are recorded with every part (a resumed row may change machine)
-        assert record['cpu'].count('cores') == 1 and 'oneDNN native bf16' in record['cpu']
-        assert record['precision'] in ('fp32', 'bf16', 'fp32 (bf16 wrapper; no native bf16)')
-        assert all(p['precision'] == record['precision'] for p in record['parts'] if 'precision' in p)
-    assert 'accuracy/top1' in first['metrics'] and 'pascal_voc/mAP' in det['metrics']
-    assert [len(r['runs']) for r in results['rows']] == [2, 1]
+        assert record.cpu.count('cores') == 1 and 'oneDNN native bf16' in record.cpu
+        assert record.precision in ('fp32', 'bf16', 'fp32 (bf16 wrapper; no native bf16)')
+        assert all(p['precision'] == record.precision for p in record.parts if 'precision' in p)
+    assert 'accuracy/top1' in first.metrics and 'pascal_voc/mAP' in det.metrics
+    assert [len(r.runs) for r in results.rows] == [2, 1]
+    # the committed copy: the record and the scalars of every session (the resumed row had two), compacted
+    saved = tmp_path / 'committed' / 'cls' / 'seed0'
+    assert json.loads((saved / 'result.json').read_text())['end'] == first.end
+    lines = [json.loads(ln) for ln in (saved / 'scalars.json').read_text().splitlines()]
+    assert [ln['step'] for ln in lines if 'lr' in ln] == [1, 2, 3, 4]  # iterations 1-2 logged by the first session
+    assert len([ln for ln in lines if 'accuracy/top1' in ln]) == 2  # a validation after each session
+    assert not any('data_time' in ln or 'memory' in ln for ln in lines)
 
     # a second run skips every finished row and starts no process
     monkeypatch.setattr(subprocess, 'Popen', lambda *a, **k: pytest.fail('a finished row was run again'))
@@ -67,7 +74,7 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
     assert capfd.readouterr().out.count('done before, skipped') == 3
     monkeypatch.undo()  # the table and plot tools below run as processes
 
-    results_file = osp.join(spec['work_root'], 'results.json')
+    results_file = osp.join(spec.work_root, 'results.json')
     with open(results_file) as f:
         assert json.load(f)['table'] == 'tiny'
     table = run_tool(['tools/analysis/results_table.py', results_file, '--out-dir', str(tmp_path / 'table')])
@@ -96,7 +103,7 @@ def test_spec_errors_say_what_is_wrong(tmp_path, rows, message):
 def test_row_waits_for_its_classifier(tmp_path):
     spec = load_spec(_spec(tmp_path, [dict(name='cls', config=CLS), dict(name='det', config=DET, init_from='cls')],
                            work_root=str(tmp_path / 'runs')))
-    with pytest.raises(RuntimeError, match='classifier row cls .* has not finished'):
+    with pytest.raises(RuntimeError, match=r'row cls \(seed 0\), whose checkpoint it reads, has not finished'):
         Runner(spec).run(only=['det'])
 
 
@@ -106,4 +113,25 @@ def test_reproduce_cli_rejects_bad_spec(tmp_path):
     assert osp.isfile(osp.join(REPO, 'configs/reproduce/demo_synthetic.py'))
     for spec in ('demo_synthetic', 'small_real', 'small_real_quick'):
         loaded = load_spec(osp.join(REPO, f'configs/reproduce/{spec}.py'))
-        assert [r['task'] for r in loaded['rows']].count('cls') >= 1
+        assert [r.task for r in loaded.rows].count('cls') >= 1
+
+
+def test_torchrun_backend_two_processes(tmp_path, synthetic_root):
+    """--backend torchrun --nproc 2: the row trains and tests through tools/dist_train.sh / dist_test.sh as two
+    gloo processes, and its result has the metrics of a one-process row."""
+    from tricks_mm.reproduce.runner import Torchrun
+    spec = load_spec(_spec(tmp_path, [dict(name='cls', config=CLS, cfg_options=['train_cfg.max_iters=2',
+                                                                                'train_cfg.val_interval=2'])],
+                           work_root=str(tmp_path / 'runs'), env=dict(DATA_ROOT=synthetic_root)))
+    runner = Runner(spec, backend=Torchrun(2), echo=lambda m: None)
+    runner.run()
+    record = runner.result(spec.rows[0], 0)
+    assert record.status == 'done' and record.backend == 'torchrun'
+    assert record.command[1].endswith('tools/dist_train.sh') and record.command[2:4] == [CLS, '2']
+    assert record.test_command[1].endswith('tools/dist_test.sh') and record.test_command[4] == '2'
+    assert set(record.metrics) == {'accuracy/top1'} and 0 <= record.metrics['accuracy/top1'] <= 100
+    with open(osp.join(runner.run_dir(spec.rows[0], 0), 'test', 'metrics.json')) as f:
+        assert json.load(f) == record.metrics
+    with open(record.log) as f:
+        log = f.read()
+    assert 'Distributed launcher: pytorch' in log and 'GPU number: 2' in log  # mmengine: the world size

@@ -66,6 +66,8 @@ def test_train_resume_test(task, synthetic_root, classifier_work_dir, tmp_path):
     assert_ok(tested)
     metrics = _metrics(tested.stdout)
     assert key in metrics and math.isfinite(metrics[key]), metrics
+    with open(tmp_path / 'test' / 'metrics.json') as f:  # what tools/reproduce.py reads
+        assert json.load(f) == metrics
     assert osp.getsize(out) > 0
 
     # --out FOLDER: mmseg's form, one predicted label PNG per test image; other tasks say what --out takes

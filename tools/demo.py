@@ -58,16 +58,16 @@ def main(argv=None):
     except SpecError as e:
         sys.exit(f'error: {e}')
     if data_root:
-        spec['env']['DATA_ROOT'] = data_root
+        spec.env['DATA_ROOT'] = data_root
     else:
-        root = spec['env'].setdefault('DATA_ROOT', SYNTHETIC_ROOT)
-        spec['env']['DATA_ROOT'] = root if osp.isabs(root) else osp.join(REPO, root)
-        make_demo_data(spec['env']['DATA_ROOT'])
+        root = spec.env.setdefault('DATA_ROOT', SYNTHETIC_ROOT)
+        spec.env['DATA_ROOT'] = root if osp.isabs(root) else osp.join(REPO, root)
+        make_demo_data(spec.env['DATA_ROOT'])
     try:
         Runner(spec).run()
     except RuntimeError as e:
         sys.exit(f'error: {e}')
-    results = osp.join(spec['work_root'], 'results.json')
+    results = osp.join(spec.work_root, 'results.json')
     report = write_report(results)
     sys.stdout.write(report['markdown'])
     print(f"\nWrote {report['md_path']} and {report['csv_path']}")

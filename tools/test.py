@@ -11,13 +11,14 @@ from tricks_mm.apis.cli import (DictAction, build_runner, check_checkpoint_for_m
 from tricks_mm.checkpoint import CheckpointMismatchError, UnsafeCheckpointError
 from tricks_mm.checkpoint.safe_load import CheckpointReadError
 from tricks_mm.datasets.checks import DataCheckError
+from tricks_mm.utils.json_file import write_json
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Test (and evaluate) a model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='the dir to save the evaluation metrics')
+    parser.add_argument('--work-dir', help='the dir to save the evaluation metrics (metrics.json)')
     parser.add_argument('--out', help='dump every prediction to this pickle file (.pkl); for a segmentor (mmseg) a '
                         'folder instead writes one predicted label PNG per image, as mmseg\'s tools/test.py')
     parser.add_argument('--show-dir', help='draw predictions into this folder')
@@ -33,6 +34,7 @@ def parse_args():
 
 
 def main():
+    from mmengine.dist import is_main_process
     args = parse_args()
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
@@ -63,8 +65,12 @@ def main():
         from mmengine.evaluator import DumpResults
         runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
     metrics = runner.test()
-    # one JSON line with the metrics, for scripts (numpy scalars become plain numbers)
-    print(json.dumps({k: v.item() if hasattr(v, 'item') else v for k, v in metrics.items()}))
+    # <work_dir>/metrics.json (read by tools/reproduce.py) and one JSON line, for scripts (numpy scalars become
+    # plain numbers)
+    metrics = {k: v.item() if hasattr(v, 'item') else v for k, v in metrics.items()}
+    if is_main_process():
+        write_json(osp.join(cfg.work_dir, 'metrics.json'), metrics)
+    print(json.dumps(metrics))
 
 
 if __name__ == '__main__':

@@ -2,14 +2,16 @@
 # in the order they depend on each other: the classifiers and the distillation teachers, then the
 # distillation students, then the VOC and ADE20K transfer rows initialised from their classifiers. GPUs,
 # data layouts, disk and time per row: docs/full_scale.md. Each config is declared in configs/*/metafile.yml.
-#   python tools/reproduce.py configs/reproduce/full_scale.py [--rows NAME ...]
-# Weeks on 8 GPUs as one process; docs/full_scale.md runs the rows as separate (Slurm) jobs instead.
+#   python tools/reproduce.py configs/reproduce/full_scale.py --backend slurm --partition P --gpus-per-row auto
+#   python tools/reproduce.py configs/reproduce/full_scale.py --backend torchrun --nproc auto   # one 8-GPU machine
+# (auto: the GPUs each config's name states, 8xb128 -> 8, 4xb4 -> 4; docs/full_scale.md).
 table = 'full_scale'
 work_root = 'work_dirs/full_scale'
 seeds = [0]
 _in1k, _voc, _ade = 'configs/imagenet/', 'configs/voc/', 'configs/ade20k/'
-# The distillation rows and the C4 shared heads read their checkpoints from a finished row's folder
-# (runner layout <work_root>/<row>/seed0/epoch_<last>.pth): one seed at full scale.
+# The distillation rows name their teacher row (teacher_from: the runner passes its final checkpoint); the C4
+# shared heads read their classifier's checkpoint from its row folder (runner layout
+# <work_root>/<row>/seed0/epoch_<last>.pth, relative to the repository): keep work_root and one seed.
 _ckpt = work_root + '/{}/seed0/epoch_{}.pth'
 _t4 = ['step', 'step-warmup', 'step-warmup-zerogamma', 'step-warmup-zerogamma-nobiasdecay']
 rows = [dict(name=f'in1k_t4_bs256_{t.replace("-", "_")}', config=f'{_in1k}resnet50-a_8xb32-{t}-120e_in1k.py',
@@ -42,10 +44,10 @@ rows += [
          label='teacher ResNet-152-D cos + ls + mixup'),
     dict(name='cls_d_cos_ls_kd', config=_in1k + 'resnet50-d_8xb128-efficient-cos-ls-kd-120e_in1k.py',
          paper_row='+distill w/o mixup', label='ResNet-50-D + cos + ls + distill',
-         cfg_options=['model.teacher_checkpoint=' + _ckpt.format('teacher_cos_ls', 120)]),
+         teacher_from='teacher_cos_ls'),  # the runner passes the teacher row's final checkpoint
     dict(name='cls_d_cos_ls_mixup_kd', config=_in1k + 'resnet50-d_8xb128-efficient-cos-ls-mixup-kd-200e_in1k.py',
          paper_row='+distill w/ mixup', label='ResNet-50-D + cos + ls + mixup + distill',
-         cfg_options=['model.teacher_checkpoint=' + _ckpt.format('teacher_cos_ls_mixup', 200)]),
+         teacher_from='teacher_cos_ls_mixup'),
 ]
 # Tables 8 (FPN and C4) and 9: one row per backbone, initialised from the classifier row of the same name
 _transfer = [('b_standard', 'b-standard', 120), ('d_efficient', 'd-efficient', 120), ('d_cos', 'd-cos', 120),

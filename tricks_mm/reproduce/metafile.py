@@ -25,9 +25,9 @@ from typing import Dict, List, Optional
 
 import yaml
 
-_PACKAGE = osp.dirname(osp.dirname(osp.abspath(__file__)))
-# the checkout, or tricks_mm/.mim where a wheel carries configs/ (OpenMMLab's layout)
-REPO = osp.dirname(_PACKAGE) if osp.isdir(osp.join(osp.dirname(_PACKAGE), 'configs')) else osp.join(_PACKAGE, '.mim')
+from ..utils.paths import package_root
+
+REPO = package_root()  # the checkout, or tricks_mm/.mim where a wheel carries configs/ (OpenMMLab's layout)
 METAFILE_DIRS = ('imagenet', 'voc', 'ade20k', 'imagenette', 'small')
 UNITS = ('All accuracies, mAP, mIoU and pixel accuracies in percent; params in millions, FLOPs in G '
          '(as printed in the paper).')

@@ -16,7 +16,7 @@ import copy
 import os
 import os.path as osp
 from types import SimpleNamespace
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -25,9 +25,10 @@ from matplotlib.ticker import MaxNLocator
 # scalars from whichever backend wrote them: LocalVisBackend's scalars.json or TensorBoard event files
 from .scalars import read_scalar_lines, read_scalars, scalars_files  # noqa: F401
 from ..utils.paths import package_root
+from .records import Results
 from .tables import METRICS, load_json, load_paper, transfer_lines
 
-REPO_ROOT = package_root()  # the checkout, or tricks_mm/.mim of an installed wheel
+REPO_ROOT = package_root()  # the checkout, or tricks_mm/.mim of an installed wheel (kept: an alias)
 # Figure 3(a): ResNet-50-D "Efficient" (warmup + step decay at 30/60/90) and "+ cosine decay" (Table 6).
 LR_CONFIGS = {
     'step decay': 'configs/imagenet/resnet50-d_8xb128-efficient-120e_in1k.py',
@@ -186,21 +187,23 @@ def metric_series(work_dir: str, key: str, scale: float = 1.0) -> Optional[Serie
     return Series(np.asarray(steps), np.asarray([values[s] for s in steps]), by_epoch)
 
 
-def val_curves(results: dict, results_path: str) -> Dict[str, List[Tuple[str, Dict[int, Series]]]]:
+def val_curves(results: Union[Results, dict], results_path: str) -> Dict[str, List[Tuple[str, Dict[int, Series]]]]:
     """``{task: [(row label, {seed: Series})]}`` for the rows with at least one readable run."""
     out = {}
-    for row in results.get('rows') or []:
-        metric = VAL_METRICS.get(row.get('task'))
+    for row in Results.coerce(results).rows:
+        metric = VAL_METRICS.get(row.task)
         if metric is None:
             continue
         seeds = {}
-        for run in row.get('runs') or []:
-            work_dir = resolve_work_dir(run.get('work_dir'), results_path)
+        for run in row.runs:
+            work_dir = resolve_work_dir(run.work_dir, results_path)
+            if work_dir is None and run.scalars and osp.isfile(run.scalars):
+                work_dir = run.scalars  # the committed copy (results_dir) of a run whose work dir is gone
             series = work_dir and metric_series(work_dir, metric.key, metric.scale)
             if series is not None:
-                seeds[run.get('seed')] = series
+                seeds[run.seed] = series
         if seeds:
-            out.setdefault(row['task'], []).append((row.get('label') or row.get('name'), seeds))
+            out.setdefault(row.task, []).append((row.title, seeds))
     return out
 
 
@@ -302,7 +305,7 @@ def make_plots(results_path: str, out_dir: Optional[str] = None, paper_path: Opt
     A figure that cannot be drawn (no data, a config that does not build) is skipped, never fatal.
     """
     out_dir = out_dir or osp.dirname(osp.abspath(results_path))
-    results, paper = load_json(results_path), load_paper(paper_path)
+    results, paper = Results.coerce(load_json(results_path)), load_paper(paper_path)
     jobs = {
         'lr_schedules.png': lambda p: plot_lr_schedules(p, lr_configs, iters_per_epoch),
         'val_curves.png': lambda p: plot_val_curves(results, results_path, p),

@@ -1,120 +1,135 @@
-"""Run a table of experiments in dependency order: classifier rows, then the detection and
-segmentation rows whose backbones they initialise (paper Section 6, Tables 8 and 9).
+"""Run a table of experiments in dependency order: classifier rows, then the detection and segmentation
+rows whose backbones they initialise (paper Section 6, Tables 8 and 9) and the distillation rows that
+read a teacher row (Section 5.3).
 
 A *spec* is an mmengine config file::
 
     table = 'demo'
-    work_root = 'work_dirs/demo'          # one folder per row and seed below it
+    work_root = 'work_dirs/demo'          # one folder per row and seed below it (checkpoints, logs)
+    results_dir = 'docs/demo/runs'        # optional: committed copies of the finished runs (repository-relative)
     seeds = [0]
     env = dict(DATA_ROOT='data/demo')     # environment of every train/test process (optional)
     rows = [
         dict(name='cls_d', config='configs/...cls.py', paper_row='+cosine', label='ResNet-18-D cos'),
         dict(name='det_d', config='configs/...det.py', init_from='cls_d'),
+        dict(name='cls_kd', config='configs/...kd.py', teacher_from='teacher', teacher_seed=0),
         ...]
 
-Each row runs ``tools/train.py`` then ``tools/test.py`` on its final checkpoint, exactly as a user would,
-and writes ``<work_root>/<row>/seed<k>/result.json`` (metrics, seed, config, commands, start/end and wall
-time). A row whose result says ``done`` (for the same config and options) is skipped; a row that was
-interrupted resumes from its ``last_checkpoint`` through ``--resume``. ``<work_root>/results.json``
-gathers every row (read by ``tools/analysis/results_table.py`` and ``plot_results.py``).
+Each row runs ``tools/train.py`` then ``tools/test.py`` on its final checkpoint (which writes
+``metrics.json``), exactly as a user would, and writes ``<work_root>/<row>/seed<k>/result.json``
+(:class:`~tricks_mm.reproduce.records.Run`). ``<work_root>/results.json`` gathers every row.
+
+Order: seed-major (every row of seed 0 first), and within a seed depth-first: each row is followed at
+once by the rows that read its checkpoint, so a classifier's checkpoint is used in the session that made it.
+
+Surviving a new machine: a finished run is copied (``result.json`` and a compact ``scalars.json``) to
+``<results_dir>/<row>/seed<k>/``. A row+seed is done when its work-dir record or its committed record is
+done for the same config and cfg_options, except when a row still to run needs its checkpoint
+(``init_from``, ``teacher_from``) and the checkpoint file is gone: then it is trained again, and the runs
+made from its old checkpoint after it (each run records the ``end`` of the runs it read, ``parents``).
+
+Backends (:class:`Local`, :class:`Torchrun`, in a Slurm job :class:`SlurmStep`; submitting rows as Slurm
+jobs is :mod:`tricks_mm.reproduce.slurm`) only change how a tool is started.
 
 Safety: a row folder is locked while its row runs (``<row>/seed<k>/.lock`` with the runner's pid), so
 a second runner, or a ``tools/train.py`` started by hand on the same folder, is refused. Each child
 runs in a process group of its own that is killed when the runner is stopped (SIGTERM, SIGINT,
-SIGHUP) and is sent SIGTERM by the kernel when the runner dies otherwise (``kill -9``), so no
-training goes on writing into the folder as an orphan. A row's ``wall_time_s`` sums all its parts
-(``parts``: each attempt's start, end and outcome; an attempt that was killed ends at the last write
-into the folder).
+SIGHUP) and is sent SIGTERM by the kernel when the runner dies otherwise (``kill -9``). A row's
+``wall_time_s`` sums all its parts (``parts``: each attempt's start, end and outcome; an attempt that was
+killed ends at the last write into the folder).
 """
+import contextlib
 import ctypes
 import datetime
-import json
+import fcntl
+import glob
 import os
 import os.path as osp
+import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List, NamedTuple, Optional, Tuple
 
 from mmengine.config import Config
 
-from tricks_mm.utils.dir_lock import DirLock
+from tricks_mm.utils.dir_lock import DirLock, DirLockedError, holder_pid
+from tricks_mm.utils.json_file import read_json, write_json
 from tricks_mm.utils.machine import cpu_description, training_precision
 from tricks_mm.utils.paths import package_root
 
+from .records import Results, Row, Run, Spec
+from .scalars import compact_scalars
+
 REPO = package_root()  # the checkout, or tricks_mm/.mim of an installed wheel
 TASK_BY_SCOPE = {'mmpretrain': 'cls', 'mmdet': 'det', 'mmseg': 'seg'}
-ROW_KEYS = {'name', 'config', 'init_from', 'cfg_options', 'paper_row', 'label', 'amp', 'seeds'}
 
 
 class SpecError(ValueError):
     """A table spec that cannot be run as written."""
 
 
-def _write_json(path: str, obj) -> None:
-    """Write through a temporary file and a rename, so an interrupted write never leaves half a file."""
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(obj, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def _repo_path(path: str) -> str:
+    return path if osp.isabs(path) else osp.join(REPO, path)
 
 
-def _read_json(path: str) -> Optional[dict]:
-    if not osp.isfile(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
-
-
-def load_spec(path: str, work_root: Optional[str] = None, seeds: Optional[List[int]] = None) -> dict:
-    """Read and check a spec: unique row names, known keys, configs that exist, and every
-    ``init_from`` naming a classifier row listed earlier."""
+def load_spec(path: str, work_root: Optional[str] = None, seeds: Optional[List[int]] = None,
+              results_dir: Optional[str] = None) -> Spec:
+    """Read and check a spec: unique row names, known keys, configs that exist, and every ``init_from`` /
+    ``teacher_from`` naming a classifier row listed earlier. ``work_root`` is relative to the current
+    folder, ``results_dir`` to the repository."""
     if not osp.isfile(path):
         raise SpecError(f'spec file {path} does not exist')
     cfg = Config.fromfile(path)
     if 'rows' not in cfg or not cfg.rows:
         raise SpecError(f'{path}: a spec needs `rows = [dict(name=..., config=...), ...]`')
-    spec = dict(path=path, table=cfg.get('table', osp.splitext(osp.basename(path))[0]),
+    results_dir = results_dir or cfg.get('results_dir')
+    spec = Spec(path=path, table=cfg.get('table', osp.splitext(osp.basename(path))[0]),
                 work_root=osp.abspath(work_root or cfg.get('work_root', osp.join('work_dirs', 'reproduce'))),
                 seeds=list(seeds if seeds is not None else cfg.get('seeds', [0])),
-                env={k: str(v) for k, v in (cfg.get('env') or {}).items()}, rows=[])
-    seen: Dict[str, dict] = {}
+                env={k: str(v) for k, v in (cfg.get('env') or {}).items()}, rows=[],
+                results_dir=_repo_path(results_dir) if results_dir else None)
+    seen: Dict[str, Row] = {}
     for i, raw in enumerate(cfg.rows):
-        row = dict(raw)
-        unknown = set(row) - ROW_KEYS
-        if unknown or 'name' not in row or 'config' not in row:
-            raise SpecError(f'{path}: row {i} {row.get("name", "")!r}: needs name and config; unknown keys '
-                            f'{sorted(unknown)} (allowed: {sorted(ROW_KEYS)})')
-        if row['name'] in seen:
-            raise SpecError(f'{path}: row name {row["name"]!r} is used twice')
-        config = row['config'] if osp.isabs(row['config']) else osp.join(REPO, row['config'])
-        if not osp.isfile(config):
-            raise SpecError(f'{path}: row {row["name"]!r}: config {row["config"]} does not exist')
-        row['task'] = TASK_BY_SCOPE.get(Config.fromfile(config).get('default_scope'), 'cls')
-        parent = row.get('init_from')
-        if parent is not None:
+        raw = dict(raw)
+        unknown = set(raw) - set(Row.SPEC_KEYS)
+        if unknown or 'name' not in raw or 'config' not in raw:
+            raise SpecError(f'{path}: row {i} {raw.get("name", "")!r}: needs name and config; unknown keys '
+                            f'{sorted(unknown)} (allowed: {sorted(Row.SPEC_KEYS)})')
+        row = Row(**raw)
+        row.cfg_options = list(row.cfg_options or [])
+        if row.name in seen:
+            raise SpecError(f'{path}: row name {row.name!r} is used twice')
+        if not osp.isfile(_repo_path(row.config)):
+            raise SpecError(f'{path}: row {row.name!r}: config {row.config} does not exist')
+        row.task = TASK_BY_SCOPE.get(Config.fromfile(_repo_path(row.config)).get('default_scope'), 'cls')
+        for key, what in (('init_from', 'initialised from'), ('teacher_from', 'distilled from')):
+            parent = getattr(row, key)
+            if parent is None:
+                continue
             if parent not in seen:
-                raise SpecError(f'{path}: row {row["name"]!r} is initialised from {parent!r}, which is not '
-                                'a row listed before it (rows run in the order written)')
-            if seen[parent]['task'] != 'cls':
-                raise SpecError(f'{path}: row {row["name"]!r}: init_from {parent!r} is a {seen[parent]["task"]} '
-                                'row; a backbone comes from a classifier row')
-        row.setdefault('init_from', None)
-        row.setdefault('cfg_options', [])
-        row.setdefault('label', row['name'])
-        row.setdefault('paper_row', None)
-        row.setdefault('amp', False)
-        seen[row['name']] = row
-        spec['rows'].append(row)
+                raise SpecError(f'{path}: row {row.name!r} is {what} {parent!r}, which is not a row listed '
+                                'before it (rows run in the order written)')
+            if seen[parent].task != 'cls':
+                raise SpecError(f'{path}: row {row.name!r}: {key} {parent!r} is a {seen[parent].task} row; a '
+                                f'{"backbone" if key == "init_from" else "teacher"} comes from a classifier row')
+        if row.teacher_from and row.teacher_seed not in spec.row_seeds(seen[row.teacher_from]):
+            raise SpecError(f'{path}: row {row.name!r}: teacher_seed {row.teacher_seed} is not a seed of row '
+                            f'{row.teacher_from!r} ({spec.row_seeds(seen[row.teacher_from])})')
+        if row.teacher_from and any(o.startswith('model.teacher_checkpoint=') for o in row.cfg_options):
+            raise SpecError(f'{path}: row {row.name!r}: teacher_from sets model.teacher_checkpoint; remove it '
+                            'from cfg_options')
+        seen[row.name] = row
+        spec.rows.append(row)
     return spec
 
 
-def _init_options(checkpoint: str) -> List[str]:
-    """Initialise the backbone from a classifier checkpoint, strictly (tricks_mm's Pretrained init)."""
-    return ['model.backbone.init_cfg.type=Pretrained', f'model.backbone.init_cfg.checkpoint={checkpoint}',
-            'model.backbone.init_cfg.prefix=backbone.']
+# ----------------------------------------------------------------------------- processes
+def _iso(timestamp: float) -> str:
+    """Milliseconds: a run's ``end`` tells it from a run of the same row trained again within the second."""
+    return datetime.datetime.fromtimestamp(timestamp).isoformat(timespec='milliseconds')
 
 
 def _last_write(folder: str, since: float) -> float:
@@ -122,7 +137,7 @@ def _last_write(folder: str, since: float) -> float:
     latest = since
     for root, _, files in os.walk(folder):
         for name in files:
-            if name not in ('result.json', '.lock'):
+            if name not in ('result.json', '.lock', '.record.lock'):
                 try:
                     latest = max(latest, os.stat(osp.join(root, name)).st_mtime)
                 except FileNotFoundError:
@@ -130,22 +145,17 @@ def _last_write(folder: str, since: float) -> float:
     return latest
 
 
-def _closed_parts(previous: Optional[dict], run_dir: str) -> List[dict]:
-    """The finished parts of an earlier attempt at a row, the one killed while running closed at its
+def _closed_parts(previous: Optional[Run], run_dir: str) -> List[dict]:
+    """The finished parts of earlier attempts at a row, the one killed while running closed at its
     last write into the folder."""
-    if not previous or previous.get('status') not in ('running', 'failed'):
+    if not previous or previous.status not in ('running', 'failed', 'queued'):
         return []
-    parts = list(previous.get('parts') or [])
-    if previous.get('status') == 'running' and previous.get('start'):
-        start = datetime.datetime.fromisoformat(previous['start']).timestamp()
+    parts = list(previous.parts)
+    if previous.status == 'running' and previous.start:
+        start = datetime.datetime.fromisoformat(previous.start).timestamp()
         end = _last_write(run_dir, start)
-        parts.append(dict(start=previous['start'], end=_iso(end), seconds=round(end - start, 1),
-                          outcome='interrupted'))
+        parts.append(dict(start=previous.start, end=_iso(end), seconds=round(end - start, 1), outcome='interrupted'))
     return parts
-
-
-def _iso(timestamp: float) -> str:
-    return datetime.datetime.fromtimestamp(timestamp).isoformat(timespec='seconds')
 
 
 def _die_with_parent(parent: int):
@@ -214,6 +224,15 @@ class ChildProcesses:
         raise KeyboardInterrupt(f'stopped by signal {signum}; the row resumes when the command is run again')
 
 
+@contextlib.contextmanager
+def record_lock(run_dir: str):
+    """Serialises the writers of a row's ``result.json`` (the Slurm submitter and the row's job)."""
+    os.makedirs(run_dir, exist_ok=True)
+    with open(osp.join(run_dir, '.record.lock'), 'w') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+
+
 def _last_checkpoint(work_dir: str) -> Optional[str]:
     path = osp.join(work_dir, 'last_checkpoint')  # written by mmengine's CheckpointHook
     if not osp.isfile(path):
@@ -223,141 +242,361 @@ def _last_checkpoint(work_dir: str) -> Optional[str]:
     return ckpt if osp.isfile(ckpt) else None
 
 
-class Runner:
-    """Runs the rows of a loaded spec (see the module docstring)."""
+def latest_log(run_dir: str) -> Optional[str]:
+    """mmengine's text log of the newest session (``<run_dir>/<timestamp>/<timestamp>.log``)."""
+    logs = sorted(glob.glob(osp.join(glob.escape(run_dir), '*', '*.log')), key=osp.getmtime)
+    return logs[-1] if logs else None
 
-    def __init__(self, spec: dict, python: str = sys.executable, echo=print):
+
+# ----------------------------------------------------------------------------- backends
+class Local:
+    """Each tool as one process: ``python tools/train.py ...``; the runner holds the row folder's lock."""
+    name = 'local'
+    holds_lock = True
+
+    def command(self, python: str, tool: str, args: List[str]) -> List[str]:
+        return [python, osp.join(REPO, 'tools', f'{tool}.py')] + args
+
+    def env(self, env: dict, python: str) -> dict:
+        return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def processes(config: str, count) -> int:
+    """Processes (GPUs) for a row: ``count``, or with ``'auto'`` the count the config's name states
+    (OpenMMLab's ``<GPUs>xb<images per GPU>``, e.g. ``8xb128``: 8), so every row keeps its paper batch."""
+    if count != 'auto':
+        return int(count)
+    match = re.search(r'(?:^|[_-])(\d+)xb\d+', osp.basename(config))
+    if not match:
+        raise RuntimeError(f'config {config}: its name does not state <GPUs>xb<batch>; give a number instead of '
+                           '"auto"')
+    return int(match.group(1))
+
+
+class Torchrun(Local):
+    """``nproc`` processes per row (or ``'auto'``: :func:`processes`) through ``tools/dist_train.sh`` /
+    ``dist_test.sh`` (torchrun; gloo on a CPU), each row on a free port."""
+    name = 'torchrun'
+
+    def __init__(self, nproc):
+        if nproc != 'auto' and int(nproc) < 1:
+            raise ValueError(f'--nproc {nproc}: a row needs at least one process')
+        self.nproc = nproc
+
+    def command(self, python, tool, args):
+        at = 1 if tool == 'train' else 2  # dist_train.sh CONFIG N ...; dist_test.sh CONFIG CHECKPOINT N ...
+        script = osp.join(REPO, 'tools', f'dist_{tool}.sh')
+        return ['bash', script] + args[:at] + [str(processes(args[0], self.nproc))] + args[at:]
+
+    def env(self, env, python):  # the scripts start `python`: the runner's interpreter
+        return dict(env, PATH=osp.dirname(python) + os.pathsep + env.get('PATH', ''), PORT=str(_free_port()))
+
+
+class SlurmStep(Local):
+    """Inside a Slurm job (:mod:`tricks_mm.reproduce.slurm`): each tool as a job step on every task of
+    the allocation, ``srun python tools/<tool>.py ... --launcher slurm``; ``tools/train.py`` (rank 0)
+    locks the folder itself."""
+    name = 'slurm'
+    holds_lock = False
+
+    def command(self, python, tool, args):
+        return ['srun', '--kill-on-bad-exit=1', python, '-u', osp.join(REPO, 'tools', f'{tool}.py')] + args + [
+            '--launcher', 'slurm']
+
+    def env(self, env, python):
+        env = dict(env)
+        if 'SLURM_JOB_ID' in env:  # one port per job: several jobs may share a node
+            env.setdefault('MASTER_PORT', str(20000 + int(env['SLURM_JOB_ID']) % 20000))
+        return env
+
+
+# ----------------------------------------------------------------------------- the runner
+class Plan(NamedTuple):
+    """What a row+seed needs: ``run`` it or not; ``fresh``: set its old work dir aside first (its checkpoints
+    came from an older parent run, or it is trained again); ``why``: for the log; ``record``: the done run."""
+    run: bool
+    fresh: bool
+    why: str
+    record: Optional[Run] = None
+
+
+Job = Tuple[Row, int]
+
+
+class Runner:
+    """Runs the rows of a loaded spec (see the module docstring). ``in_job``: ``(row, seed)`` this process runs
+    inside a Slurm job because the submitter decided so (its committed record is not consulted)."""
+
+    def __init__(self, spec: Spec, python: str = sys.executable, echo=print, backend: Optional[Local] = None,
+                 in_job: Optional[Tuple[str, int]] = None):
         self.spec, self.python, self.echo = spec, python, echo
-        self.env = dict(os.environ, **spec['env'])
+        self.backend, self.in_job = backend or Local(), in_job
+        self.env = dict(os.environ, **spec.env)
         self.env['PYTHONPATH'] = REPO + os.pathsep + self.env.get('PYTHONPATH', '')
 
-    def run_dir(self, row: dict, seed: int) -> str:
-        return osp.join(self.spec['work_root'], row['name'], f'seed{seed}')
+    # ------------------------------------------------------------------ records
+    def run_dir(self, row: Row, seed: int) -> str:
+        return osp.join(self.spec.work_root, row.name, f'seed{seed}')
 
-    def result(self, row: dict, seed: int) -> Optional[dict]:
-        return _read_json(osp.join(self.run_dir(row, seed), 'result.json'))
+    def saved_dir(self, row: Row, seed: int) -> Optional[str]:
+        return osp.join(self.spec.results_dir, row.name, f'seed{seed}') if self.spec.results_dir else None
 
-    def _seeds(self, row):
-        return list(row.get('seeds') or self.spec['seeds'])
+    def result(self, row: Row, seed: int) -> Optional[Run]:
+        """The work dir's record."""
+        data = read_json(osp.join(self.run_dir(row, seed), 'result.json'))
+        return Run.from_dict(data) if data else None
 
-    def run(self, only: Optional[Iterable[str]] = None) -> dict:
-        rows = [r for r in self.spec['rows'] if only is None or r['name'] in set(only)]
-        # seed-major: every row of seed 0 (the whole chain, transfers included) before any row of seed 1
-        seeds = sorted({seed for row in rows for seed in self._seeds(row)})
-        jobs = [(row, seed) for seed in seeds for row in rows if seed in self._seeds(row)]
+    def committed(self, row: Row, seed: int) -> Optional[Run]:
+        """The copy in ``results_dir`` (kept in git)."""
+        folder = self.saved_dir(row, seed)
+        data = folder and read_json(osp.join(folder, 'result.json'))
+        return Run.from_dict(data) if data else None
+
+    def _matches(self, run: Optional[Run], row: Row) -> bool:
+        return bool(run and run.done and run.config == row.config and run.cfg_options == list(row.cfg_options))
+
+    def current(self, row: Row, seed: int) -> Optional[Run]:
+        """The latest done run of the work dir and the committed copy, else whatever record there is."""
+        local = self.result(row, seed)
+        saved = None if self.in_job == (row.name, seed) else self.committed(row, seed)
+        done = [run for run in (local, saved) if self._matches(run, row)]
+        if done:
+            return max(done, key=lambda run: run.end or '')
+        return local or saved
+
+    def _stale_parent(self, run: Run, row: Row, seed: int) -> Optional[str]:
+        """The parent whose run ended at another time than the one this run read, if any."""
+        for name, parent_seed in row.parents(seed):
+            key = f'{name}/seed{parent_seed}'
+            parent = self.current(self.spec.row(name), parent_seed)
+            if key in run.parents and parent is not None and parent.done and parent.end != run.parents[key]:
+                return key
+        return None
+
+    # ------------------------------------------------------------------ order and decisions
+    def jobs(self, only: Optional[Iterable[str]] = None) -> List[Job]:
+        """Seed-major; within a seed depth-first (each row followed at once by the rows reading it)."""
+        only = None if only is None else set(only)
+        unknown = (only or set()) - {r.name for r in self.spec.rows}
+        if unknown:
+            raise RuntimeError(f'--rows {sorted(unknown)}: no such row in {self.spec.path} '
+                               f'(rows: {[r.name for r in self.spec.rows]})')
+        rows = [r for r in self.spec.rows if only is None or r.name in only]
+        jobs: List[Job] = []
+        for seed in sorted({s for row in rows for s in self.spec.row_seeds(row)}):
+            todo = [r for r in rows if seed in self.spec.row_seeds(r)]
+            placed = set()
+
+            def place(row):
+                placed.add(row.name)
+                jobs.append((row, seed))
+                for child in todo:
+                    if child.name not in placed and row.name in (child.init_from, child.teacher_from) and all(
+                            n in placed or s != seed or n not in {r.name for r in todo}
+                            for n, s in child.parents(seed)):
+                        place(child)
+            for row in todo:
+                if row.name not in placed:
+                    place(row)
+        return jobs
+
+    def plan(self, row: Row, seed: int, jobs: List[Job]) -> Plan:
+        """Whether ``row`` with ``seed`` must run, given the jobs of this invocation."""
+        record = self.current(row, seed)
+        if not self._matches(record, row):
+            local = self.result(row, seed)
+            stale = local and local.status != 'queued' and self._stale_parent(local, row, seed)
+            return Plan(True, bool(stale), f'its partial run read an older {stale}' if stale else 'not done')
+        stale = self._stale_parent(record, row, seed)
+        if stale:
+            return Plan(True, True, f'it was made from an older run of {stale}, trained again since')
+        if not (record.checkpoint and osp.isfile(record.checkpoint)):
+            waiting = [f'{r.name}/seed{s}' for r, s in jobs if (row.name, seed) in r.parents(s)
+                       and (r, s) != (row, seed) and self.plan(r, s, jobs).run]
+            if waiting:
+                return Plan(True, True, f'its checkpoint {record.checkpoint} is gone and {", ".join(waiting)} '
+                                        'needs it: TRAINING IT AGAIN; the new result replaces the committed one')
+        return Plan(False, False, 'done', record)
+
+    def set_aside(self, row: Row, seed: int, why: str) -> None:
+        """Move an old work dir out of the way (never deleted): ``<run_dir>.replaced-<time>``."""
+        run_dir = self.run_dir(row, seed)
+        holder = holder_pid(run_dir)
+        if holder:
+            raise DirLockedError(f'{run_dir} is in use by process {holder}; it is not set aside ({why}). Wait for it '
+                                 'to finish or stop it, then run the command again.')
+        if osp.isdir(run_dir):
+            dest = f'{run_dir}.replaced-{datetime.datetime.now():%Y%m%d_%H%M%S}'
+            shutil.move(run_dir, dest)
+            self.echo(f'[reproduce {self.spec.table}] {row.name} seed {seed}: {why}; its old folder is now {dest}')
+
+    def parent_options(self, row: Row, seed: int, head: str) -> Tuple[List[str], Dict[str, Optional[str]]]:
+        """The ``--cfg-options`` that load the parents' checkpoints, and the ends of the parents' runs."""
+        options, ends = [], {}
+        for name, parent_seed in row.parents(seed):
+            parent = self.current(self.spec.row(name), parent_seed)
+            if not self._matches(parent, self.spec.row(name)):
+                raise RuntimeError(f'{head}: row {name} (seed {parent_seed}), whose checkpoint it reads, has not '
+                                   'finished; run the spec without --rows, or that row first')
+            if not (parent.checkpoint and osp.isfile(parent.checkpoint)):
+                raise RuntimeError(f'{head}: the checkpoint of row {name} (seed {parent_seed}), '
+                                   f'{parent.checkpoint}, is gone; run the spec with that row too: it is trained '
+                                   'again')
+            ends[f'{name}/seed{parent_seed}'] = parent.end
+            if name == row.init_from and parent_seed == seed:
+                options += ['model.backbone.init_cfg.type=Pretrained',
+                            f'model.backbone.init_cfg.checkpoint={parent.checkpoint}',
+                            'model.backbone.init_cfg.prefix=backbone.']
+            if name == row.teacher_from and parent_seed == row.teacher_seed:
+                options.append(f'model.teacher_checkpoint={parent.checkpoint}')
+        return options, ends
+
+    # ------------------------------------------------------------------ running
+    def run(self, only: Optional[Iterable[str]] = None) -> Results:
+        jobs = self.jobs(only)
         with ChildProcesses() as self.children:
             for k, (row, seed) in enumerate(jobs, 1):
-                self.run_one(row, seed, f'{k}/{len(jobs)}')
+                self.run_one(row, seed, f'{k}/{len(jobs)}', jobs)
         return self.collect()
 
-    def run_one(self, row: dict, seed: int, progress: str = '') -> dict:
-        head = f'[reproduce {self.spec["table"]}] row {progress} {row["name"]} seed {seed}'
-        previous = self.result(row, seed)
-        if previous and previous.get('status') == 'done' and previous.get('config') == row['config'] \
-                and previous.get('cfg_options') == list(row['cfg_options']):
-            self.echo(f'{head}: done before, skipped ({previous["metrics"]})')
-            return previous
+    def run_one(self, row: Row, seed: int, progress: str = '', jobs: Optional[List[Job]] = None) -> Run:
+        head = f'[reproduce {self.spec.table}] row {progress} {row.name} seed {seed}'
+        plan = self.plan(row, seed, jobs if jobs is not None else [(row, seed)])
+        if not plan.run:
+            self.echo(f'{head}: done before, skipped ({plan.record.metrics})')
+            return plan.record
+        if plan.fresh:
+            self.set_aside(row, seed, plan.why)
+            self.echo(f'{head}: {plan.why}')
         run_dir = self.run_dir(row, seed)
-        with DirLock(run_dir, what=f'row {row["name"]} seed {seed}') as lock:
-            return self._run_locked(row, seed, head, run_dir, lock)
+        if not self.backend.holds_lock:
+            return self._run_row(row, seed, head, run_dir, None)
+        with DirLock(run_dir, what=f'row {row.name} seed {seed}') as lock:
+            return self._run_row(row, seed, head, run_dir, lock)
 
-    def _precision(self, row: dict) -> str:
+    def _precision(self, row: Row) -> str:
         """The precision the row's training runs in on this CPU (its optimizer wrapper, ``--amp``, the CPU)."""
         try:
-            wrapper = Config.fromfile(osp.join(REPO, row['config'])).get('optim_wrapper', {})
+            wrapper = Config.fromfile(_repo_path(row.config)).get('optim_wrapper', {})
         except Exception:  # the training itself reports a broken config
             return 'unknown'
-        kind = 'tricks_mm.BF16OptimWrapper' if row['amp'] else wrapper.get('type', 'OptimWrapper')
+        kind = 'tricks_mm.BF16OptimWrapper' if row.amp else wrapper.get('type', 'OptimWrapper')
         return training_precision(kind, force=bool(wrapper.get('force', False)))
 
-    def _child(self, cmd, env, **kwargs) -> subprocess.CompletedProcess:
+    def _child(self, cmd, env) -> subprocess.CompletedProcess:
         children = getattr(self, 'children', None) or ChildProcesses()
-        return children.run(cmd, cwd=REPO, env=env, **kwargs)
+        return children.run(cmd, cwd=REPO, env=env)
 
-    def _run_locked(self, row: dict, seed: int, head: str, run_dir: str, lock: DirLock) -> dict:
-        previous = self.result(row, seed)  # read again under the lock
+    def _write(self, run_dir: str, record: Run) -> None:
+        with record_lock(run_dir):
+            write_json(osp.join(run_dir, 'result.json'), record.to_dict())
+
+    def _run_row(self, row: Row, seed: int, head: str, run_dir: str, lock: Optional[DirLock]) -> Run:
+        os.makedirs(run_dir, exist_ok=True)
+        with record_lock(run_dir):
+            previous = self.result(row, seed)  # read again under the lock
         parts = _closed_parts(previous, run_dir)
-        env = lock.child_env(self.env)
-        options = [f'randomness.seed={seed}'] + list(row['cfg_options'])
-        if row['init_from']:
-            parent = next(r for r in self.spec['rows'] if r['name'] == row['init_from'])
-            parent_result = self.result(parent, seed)
-            if not parent_result or parent_result.get('status') != 'done':
-                raise RuntimeError(f'{head}: its classifier row {parent["name"]} (seed {seed}) has not finished; '
-                                   'run the spec without --rows, or that row first')
-            options += _init_options(parent_result['checkpoint'])
-        train = [self.python, osp.join(REPO, 'tools/train.py'), row['config'], '--work-dir', run_dir]
-        if row['amp']:
-            train.append('--amp')
+        env = self.backend.env(lock.child_env(self.env) if lock else dict(self.env), self.python)
+        parent_options, parent_ends = self.parent_options(row, seed, head)
+        options = [f'randomness.seed={seed}'] + list(row.cfg_options) + parent_options
         resumed = _last_checkpoint(run_dir) is not None
-        if resumed:
-            train.append('--resume')  # mmengine resumes from <work_dir>/last_checkpoint
-        train += ['--cfg-options'] + options
+        args = [row.config, '--work-dir', run_dir] + (['--amp'] if row.amp else []) + (
+            ['--resume'] if resumed else []) + ['--cfg-options'] + options  # --resume: <work_dir>/last_checkpoint
+        train = self.backend.command(self.python, 'train', args)
         started = datetime.datetime.now()
-        record = dict(row=row['name'], task=row['task'], seed=seed, config=row['config'],
-                      cfg_options=list(row['cfg_options']), init_from=row['init_from'], work_dir=run_dir,
-                      command=train, resumed=resumed, status='running', start=_iso(started.timestamp()),
-                      parts=parts)
-
         machine = dict(cpu=cpu_description(), precision=self._precision(row))
-        record.update(machine)
+        record = Run(row=row.name, task=row.task, seed=seed, config=row.config, cfg_options=list(row.cfg_options),
+                     init_from=row.init_from, teacher_from=row.teacher_from, work_dir=run_dir, command=train,
+                     resumed=resumed, status='running', start=_iso(started.timestamp()), parts=parts,
+                     parents=parent_ends, backend=self.backend.name, job_id=os.environ.get('SLURM_JOB_ID'),
+                     **machine)
 
-        def close(outcome):
+        def close(status, **extra):
             end = datetime.datetime.now()
-            record['parts'] = parts + [dict(start=record['start'], end=_iso(end.timestamp()),
-                                            seconds=round((end - started).total_seconds(), 1), outcome=outcome,
-                                            **machine)]
-            record['end'] = record['parts'][-1]['end']
-            record['wall_time_s'] = round(sum(p['seconds'] for p in record['parts']), 1)
+            record.parts = parts + [dict(start=record.start, end=_iso(end.timestamp()),
+                                         seconds=round((end - started).total_seconds(), 1), outcome=status,
+                                         **machine)]
+            record.end = record.parts[-1]['end']
+            record.wall_time_s = round(sum(p['seconds'] for p in record.parts), 1)
             # a row resumed on another machine may have trained its parts in different precisions
-            precisions = sorted({p['precision'] for p in record['parts'] if 'precision' in p})
-            record['precision'] = precisions[0] if len(precisions) == 1 else 'mixed: ' + ' / '.join(precisions)
+            precisions = sorted({p['precision'] for p in record.parts if 'precision' in p})
+            record.precision = precisions[0] if len(precisions) == 1 else 'mixed: ' + ' / '.join(precisions)
+            record.status = status
+            for key, value in extra.items():
+                setattr(record, key, value)
+            record.log = os.environ.get('TRICKS_MM_SLURM_LOG') or latest_log(run_dir)
+            self._write(run_dir, record)
 
-        _write_json(osp.join(run_dir, 'result.json'), record)
+        self._write(run_dir, record)
         self.echo(f'{head}: {"resuming" if resumed else "training"}: {" ".join(train)}')
         code = self._child(train, env).returncode
         if code != 0:
-            close('failed')
-            record.update(status='failed', returncode=code)
-            _write_json(osp.join(run_dir, 'result.json'), record)
+            close('failed', returncode=code)
             raise RuntimeError(f'{head}: training failed (exit {code}); its log is in {run_dir}. '
                                'Fix the cause and run the same command again: it resumes.')
         checkpoint = _last_checkpoint(run_dir)
         if checkpoint is None:
             close('failed')
-            record.update(status='failed')
-            _write_json(osp.join(run_dir, 'result.json'), record)
             raise RuntimeError(f'{head}: training ended without a checkpoint in {run_dir}; the config must keep '
                                'CheckpointHook (a checkpoint at the last iteration/epoch)')
-        test = [self.python, osp.join(REPO, 'tools/test.py'), row['config'], checkpoint,
-                '--work-dir', osp.join(run_dir, 'test')]
-        if row['cfg_options']:  # the model the row trained (e.g. model.backbone.variant=B)
-            test += ['--cfg-options'] + list(row['cfg_options'])
+        test_dir = osp.join(run_dir, 'test')
+        metrics_file = osp.join(test_dir, 'metrics.json')
+        if osp.isfile(metrics_file):
+            os.remove(metrics_file)
+        test = self.backend.command(self.python, 'test', [row.config, checkpoint, '--work-dir', test_dir] + (
+            ['--cfg-options'] + list(row.cfg_options) if row.cfg_options else []))  # the model the row trained
         self.echo(f'{head}: testing {checkpoint}')
-        proc = self._child(test, env, stdout=subprocess.PIPE, text=True)
-        sys.stdout.write(proc.stdout)
-        lines = [ln for ln in proc.stdout.splitlines() if ln.startswith('{')]
-        if proc.returncode != 0 or not lines:
-            close('failed')
-            record.update(status='failed', returncode=proc.returncode, test_command=test)
-            _write_json(osp.join(run_dir, 'result.json'), record)
-            raise RuntimeError(f'{head}: testing failed (exit {proc.returncode}): {" ".join(test)}')
-        close('done')
-        record.update(status='done', metrics=json.loads(lines[-1]), checkpoint=checkpoint, test_command=test)
-        _write_json(osp.join(run_dir, 'result.json'), record)
-        self.echo(f'{head}: done in {record["wall_time_s"]:.0f} s: {record["metrics"]}')
+        code = self._child(test, env).returncode
+        metrics = read_json(metrics_file)
+        if code != 0 or not isinstance(metrics, dict):
+            close('failed', returncode=code, test_command=test)
+            raise RuntimeError(f'{head}: testing failed (exit {code}, {metrics_file} '
+                               f'{"missing" if metrics is None else "not a dict"}): {" ".join(test)}')
+        close('done', metrics=metrics, checkpoint=checkpoint, test_command=test)
+        self.save(row, seed, record)
+        self.echo(f'{head}: done in {record.wall_time_s:.0f} s: {record.metrics}')
         self.collect()
         return record
 
-    def collect(self) -> dict:
-        """Write ``<work_root>/results.json``: every row of the spec with the runs found on disk."""
+    def save(self, row: Row, seed: int, record: Run) -> Optional[str]:
+        """Copy a finished run to ``<results_dir>/<row>/seed<k>/`` (``result.json``, compact ``scalars.json``)."""
+        folder = self.saved_dir(row, seed)
+        if folder is None:
+            return None
+        scalars = compact_scalars(self.run_dir(row, seed))
+        if scalars:
+            write_json(osp.join(folder, 'scalars.json'), scalars, lines=True)
+        write_json(osp.join(folder, 'result.json'), record.to_dict())
+        return folder
+
+    def collect(self) -> Results:
+        """Write ``<work_root>/results.json``: every row of the spec with its runs (the work dir's, else the
+        committed copy); a finished work-dir run not in ``results_dir`` yet is copied there."""
         rows = []
-        for row in self.spec['rows']:
-            runs = [r for r in (self.result(row, s) for s in self._seeds(row)) if r]
-            rows.append(dict(name=row['name'], task=row['task'], config=row['config'],
-                             init_from=row['init_from'], paper_row=row['paper_row'], label=row['label'],
-                             runs=runs))
-        results = dict(spec=self.spec['path'], table=self.spec['table'], seeds=self.spec['seeds'], rows=rows)
-        os.makedirs(self.spec['work_root'], exist_ok=True)
-        _write_json(osp.join(self.spec['work_root'], 'results.json'), results)
+        for spec_row in self.spec.rows:
+            runs = []
+            for seed in self.spec.row_seeds(spec_row):
+                local, saved = self.result(spec_row, seed), self.committed(spec_row, seed)
+                if local and local.done and self.spec.results_dir and (saved is None or (saved.end or '') < local.end):
+                    self.save(spec_row, seed, local)
+                    saved = self.committed(spec_row, seed)
+                run = self.current(spec_row, seed)
+                if run is None:
+                    continue
+                folder = self.saved_dir(spec_row, seed)
+                if folder and osp.isfile(osp.join(folder, 'scalars.json')) and saved and saved.end == run.end:
+                    run.scalars = osp.join(folder, 'scalars.json')
+                runs.append(run)
+            rows.append(Row(name=spec_row.name, config=spec_row.config, task=spec_row.task,
+                            init_from=spec_row.init_from, teacher_from=spec_row.teacher_from,
+                            teacher_seed=spec_row.teacher_seed, paper_row=spec_row.paper_row,
+                            label=spec_row.title, runs=runs))
+        results = Results(spec=self.spec.path, table=self.spec.table, seeds=self.spec.seeds, rows=rows)
+        write_json(osp.join(self.spec.work_root, 'results.json'), results.to_dict())
         return results

@@ -130,4 +130,15 @@ def has_scalars(work_dir: str) -> bool:
     return bool(scalars_files(work_dir) or event_files(work_dir))
 
 
-__all__ = ['event_files', 'has_scalars', 'read_scalar_lines', 'read_scalars', 'scalars_files']
+_DROPPED = ('data_time', 'memory')  # not needed by the plots: left out of a run's compact copy
+
+
+def compact_scalars(work_dir: str) -> List[dict]:
+    """A run's ``scalars.json`` lines of every session, oldest first, in one list small enough to commit
+    (``data_time`` and ``memory`` dropped). Written as JSON lines, :func:`read_scalars` reads it as it
+    reads the work dir: a step logged again by a resumed session keeps its latest value."""
+    return [{k: v for k, v in record.items() if k not in _DROPPED}
+            for path in scalars_files(work_dir) for record in read_scalar_lines(path) if 'step' in record]
+
+
+__all__ = ['compact_scalars', 'event_files', 'has_scalars', 'read_scalar_lines', 'read_scalars', 'scalars_files']

@@ -24,7 +24,9 @@ import json
 import math
 import os
 import os.path as osp
-from typing import Dict, List, NamedTuple, Optional
+from typing import Dict, List, NamedTuple, Optional, Union
+
+from .records import Results, Row, Run
 
 DASH = '–'
 
@@ -69,10 +71,6 @@ def load_paper(path: Optional[str] = None) -> dict:
     return paper_numbers()
 
 
-def done_runs(row: dict) -> List[dict]:
-    return [r for r in row.get('runs') or [] if r.get('status') == 'done']
-
-
 def metric_value(metrics: Optional[dict], key: str) -> Optional[float]:
     """``metrics[key]``, or the one entry whose key ends with ``/key`` (an evaluator prefix); None if absent."""
     if not isinstance(metrics, dict):
@@ -88,11 +86,11 @@ def metric_value(metrics: Optional[dict], key: str) -> Optional[float]:
     return value if math.isfinite(value) else None
 
 
-def row_stat(row: Optional[dict], metric: Metric) -> Optional[Stat]:
+def row_stat(row: Optional[Row], metric: Metric) -> Optional[Stat]:
     """Mean ± sample std of ``metric`` (in percent) over the row's done runs; None without values."""
     if row is None:
         return None
-    values = [v * metric.scale for v in (metric_value(r.get('metrics'), metric.key) for r in done_runs(row))
+    values = [v * metric.scale for v in (metric_value(r.metrics, metric.key) for r in row.done_runs())
               if v is not None]
     return stat(values)
 
@@ -124,39 +122,39 @@ def paper_values(paper: dict, paper_row: Optional[str]) -> Dict[str, Optional[fl
 
 
 # ----------------------------------------------------------------------------- table lines
-def transfer_lines(results: dict, paper: dict) -> dict:
+def transfer_lines(results: Union[Results, dict], paper: dict) -> dict:
     """One line per classifier row, in the results' (spec) order, and the notes for the table.
 
     Returns ``{'lines': [...], 'notes': [...]}``; a line has ``label``, ``row``, ``paper_row``,
     ``det_row``, ``seg_row``, ``ours`` (key -> :class:`Stat` or None) and ``paper`` (key -> float or None).
     """
-    rows = results.get('rows') or []
-    cls_rows = [r for r in rows if r.get('task') == 'cls']
-    cls_names = {r.get('name') for r in cls_rows}
+    rows = Results.coerce(results).rows
+    cls_rows = [r for r in rows if r.task == 'cls']
+    cls_names = {r.name for r in cls_rows}
     feeds = {}  # (classifier name, task) -> rows initialised from it, in file order
     notes = []
     for row in rows:
-        if row.get('task') in ('det', 'seg'):
-            if row.get('init_from') in cls_names:
-                feeds.setdefault((row['init_from'], row['task']), []).append(row)
+        if row.task in ('det', 'seg'):
+            if row.init_from in cls_names:
+                feeds.setdefault((row.init_from, row.task), []).append(row)
             else:
-                notes.append(f"{row.get('task')} row `{row.get('name')}` is initialised from "
-                             f"`{row.get('init_from')}`, which is not a classifier row here: not in the table.")
+                notes.append(f"{row.task} row `{row.name}` is initialised from `{row.init_from}`, which is not a "
+                             'classifier row here: not in the table.')
     lines = []
     for cls_row in cls_rows:
-        name = cls_row.get('name')
+        name = cls_row.name
         picked = {'cls': cls_row}
         for task in ('det', 'seg'):
             fed = feeds.get((name, task), [])
             picked[task] = fed[0] if fed else None
             if len(fed) > 1:
                 notes.append(f"{len(fed)} {task} rows are initialised from `{name}`: the line shows "
-                             f"`{fed[0].get('name')}`; not shown: " + ', '.join(f"`{r.get('name')}`" for r in fed[1:]))
+                             f"`{fed[0].name}`; not shown: " + ', '.join(f"`{r.name}`" for r in fed[1:]))
         lines.append(dict(
-            label=cls_row.get('label') or name, row=name, paper_row=cls_row.get('paper_row'),
-            det_row=picked['det'] and picked['det'].get('name'), seg_row=picked['seg'] and picked['seg'].get('name'),
+            label=cls_row.title, row=name, paper_row=cls_row.paper_row,
+            det_row=picked['det'] and picked['det'].name, seg_row=picked['seg'] and picked['seg'].name,
             ours={key: row_stat(picked[m.task], m) for key, m in METRICS.items()},
-            paper=paper_values(paper, cls_row.get('paper_row'))))
+            paper=paper_values(paper, cls_row.paper_row)))
     return dict(lines=lines, notes=notes)
 
 
@@ -230,12 +228,12 @@ def _parse_time(text):
         return None
 
 
-def run_wall_time(run: dict) -> Optional[float]:
+def run_wall_time(run: Run) -> Optional[float]:
     """``wall_time_s``, else ``end - start``; None when neither is known."""
-    wall = run.get('wall_time_s')
+    wall = run.wall_time_s
     if isinstance(wall, (int, float)) and math.isfinite(wall):
         return float(wall)
-    start, end = _parse_time(run.get('start')), _parse_time(run.get('end'))
+    start, end = _parse_time(run.start), _parse_time(run.end)
     if start and end:
         return (end - start).total_seconds()
     return None
@@ -250,20 +248,18 @@ def fmt_duration(seconds: Optional[float]) -> str:
     return f'{h}h{m:02d}m{s:02d}s' if h else f'{m}m{s:02d}s'
 
 
-def run_summary(results: dict) -> List[dict]:
+def run_summary(results: Union[Results, dict]) -> List[dict]:
     """Per row (every task): done/total runs, the other statuses counted, summed wall time of its runs."""
     out = []
-    for row in results.get('rows') or []:
-        runs = row.get('runs') or []
+    for row in Results.coerce(results).rows:
         others = {}
-        for r in runs:
-            if r.get('status') != 'done':
-                status = r.get('status') or 'unknown'
-                others[status] = others.get(status, 0) + 1
-        walls = [w for w in map(run_wall_time, runs) if w is not None]
-        machines = sorted({(r.get('precision') or 'not recorded', r.get('cpu') or 'not recorded') for r in runs})
-        out.append(dict(row=row.get('name'), task=row.get('task'), init_from=row.get('init_from'),
-                        done=len(done_runs(row)), total=len(runs), others=others,
+        for r in row.runs:
+            if not r.done:
+                others[r.status or 'unknown'] = others.get(r.status or 'unknown', 0) + 1
+        walls = [w for w in map(run_wall_time, row.runs) if w is not None]
+        machines = sorted({(r.precision or 'not recorded', r.cpu or 'not recorded') for r in row.runs})
+        out.append(dict(row=row.name, task=row.task, init_from=row.init_from,
+                        done=len(row.done_runs()), total=len(row.runs), others=others,
                         wall_time_s=sum(walls) if walls else None,
                         precision=' / '.join(sorted({p for p, _ in machines})),
                         cpu=' / '.join(sorted({c for _, c in machines}))))
@@ -287,15 +283,16 @@ def render_summary_markdown(summary: List[dict]) -> str:
 
 
 # ----------------------------------------------------------------------------- the whole report
-def render_report(results: dict, paper: dict) -> dict:
+def render_report(results: Union[Results, dict], paper: dict) -> dict:
     """``{'markdown': ..., 'csv': ...}`` of a loaded results file."""
+    results = Results.coerce(results)
     table = transfer_lines(results, paper)
     title = '## Transfer results in the layout of Tables 8/9 (Section 6)'
-    if results.get('table'):
-        title += f": {results['table']}"
+    if results.table:
+        title += f': {results.table}'
     parts = [title,
              '',
-             f"Spec `{results.get('spec', '?')}`, seeds {results.get('seeds', '?')}. Mean ± sample std over the done "
+             f'Spec `{results.spec}`, seeds {results.seeds}. Mean ± sample std over the done '
              'runs (no ± for a single run), percent (VOC mAP x100); paper numbers: arXiv:1812.01187v2; '
              f'{DASH} = no value.',
              '',

@@ -15,6 +15,19 @@ from typing import Optional
 ENV = 'TRICKS_MM_DIR_LOCK'
 
 
+def _ancestors(depth: int = 6) -> list:
+    """This process's parent, grandparent, ... (``/proc``; just the parent where there is none)."""
+    pids, pid = [], os.getppid()
+    while pid > 1 and len(pids) < depth:
+        pids.append(pid)
+        try:
+            with open(f'/proc/{pid}/stat') as f:
+                pid = int(f.read().rsplit(')', 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            break
+    return pids
+
+
 class DirLockedError(RuntimeError):
     """The folder is in use by another live process."""
 
@@ -28,8 +41,9 @@ class DirLock:
         self._fd: Optional[int] = None
 
     def _inherited(self) -> bool:
+        """Started (directly, or through ``torchrun`` and its shell script) by the holder for this folder."""
         folder, _, pid = os.environ.get(ENV, '').rpartition(':')
-        return folder == self.folder and pid.isdigit() and int(pid) == os.getppid()
+        return folder == self.folder and pid.isdigit() and int(pid) in _ancestors()
 
     def acquire(self) -> 'DirLock':
         if self._inherited():
