@@ -325,3 +325,37 @@ def test_slurm_cli_errors_and_auto_gpus(tmp_path, slurm_bin, capsys):
     assert processes('configs/ade20k/fcn_r50-d-cos-d8_4xb4-80k_ade20k-512x512.py', 'auto') == 4
     assert processes('configs/imagenet/resnet50-d_8xb128-efficient-cos-120e_in1k.py', 'auto') == 8
     assert processes('x_8xb128.py', 2) == 2
+
+
+def test_records_of_an_earlier_runner_are_imported_and_count(tmp_path, monkeypatch):
+    """A work root written by the runner before results_dir (seconds in the times, no parents; the KD row named
+    its teacher's checkpoint in cfg_options): `status` (collect) copies its finished runs to results_dir, and on
+    a new machine they count as done."""
+    spec_path = _chain(tmp_path)
+    spec = load_spec(spec_path, work_root=str(tmp_path / 'background'))
+    runner = Runner(spec)
+    for i, row in enumerate(spec.rows):
+        run_dir = runner.run_dir(row, 0)
+        os.makedirs(osp.join(run_dir, '20261202_120000', 'vis_data'))
+        with open(osp.join(run_dir, '20261202_120000', 'vis_data', 'scalars.json'), 'w') as f:
+            f.write(json.dumps(dict(lr=0.1, loss=1.0, epoch=1, iter=5, step=5, data_time=0.1)) + '\n')
+            f.write(json.dumps({'accuracy/top1': 40.0 + i, 'step': 1}) + '\n')
+        options = [f'model.teacher_checkpoint={tmp_path}/background/teacher/seed0/epoch_8.pth'] if row.name == 'kd' \
+            else []
+        record = dict(row=row.name, task=row.task, seed=0, config=row.config, cfg_options=options,
+                      init_from=row.init_from, work_dir=run_dir, command=['python', 'tools/train.py'], resumed=False,
+                      status='done', start='2026-12-02T12:00:00', end=f'2026-12-02T12:0{i + 1}:00', parts=[],
+                      wall_time_s=60.0, cpu='some CPU', precision='fp32', metrics={'accuracy/top1': 40.0 + i},
+                      checkpoint=osp.join(run_dir, 'epoch_8.pth'), test_command=['python', 'tools/test.py'])
+        with open(osp.join(run_dir, 'result.json'), 'w') as f:
+            json.dump(record, f)
+    runner.collect()
+    for i, row in enumerate(spec.rows):
+        saved = json.loads((tmp_path / 'committed' / row.name / 'seed0' / 'result.json').read_text())
+        assert saved['metrics'] == {'accuracy/top1': 40.0 + i} and saved['end'] == f'2026-12-02T12:0{i + 1}:00'
+        assert 'data_time' not in (tmp_path / 'committed' / row.name / 'seed0' / 'scalars.json').read_text()
+    monkeypatch.setattr(subprocess, 'Popen', lambda *a, **k: pytest.fail('an imported row was run again'))
+    messages = []
+    results = Runner(load_spec(spec_path), echo=messages.append).run()
+    assert sum('done before, skipped' in m for m in messages) == 5
+    assert [r.runs[0].metrics['accuracy/top1'] for r in results.rows] == [40.0, 41.0, 42.0, 43.0, 44.0]

@@ -3,6 +3,7 @@ the distillation rows of their teachers), resumably, and print the paper-style t
 
     python tools/reproduce.py [run] SPEC [--seeds 0 1] [--rows NAME ...] [--work-root DIR] [--results-dir DIR]
     python tools/reproduce.py status SPEC [--work-root DIR]      # every row's state, then the table of what is done
+                                                     # (and finished runs of DIR copied to the spec's results_dir)
 
 Backends (the spec is the same for all):
     --backend local                          each row as one process, one row after another (default)
@@ -11,11 +12,11 @@ Backends (the spec is the same for all):
     --backend slurm --partition P --gpus-per-row N [--cpus-per-task C] [--time T] [--extra-sbatch '...']
                                              each row+seed one sbatch job (train then test through srun and
                                              mmengine's slurm launcher, one task per GPU; N=0: one CPU task);
-    N=auto (either backend): the GPUs each config's name states (8xb128: 8, 4xb4: 4), the paper's batch;
                                              a row reading another row's checkpoint waits for its job
                                              (--dependency=afterok), independent rows run at once; the command
                                              returns after submitting. Job scripts and logs:
                                              <work_root>/slurm/<row>.seed<k>.{sh,<job>.out}
+    N=auto (either backend): the GPUs each config's name states (8xb128: 8, 4xb4: 4): the paper's batch.
 
 Finished rows are skipped; an interrupted row resumes from its last checkpoint; with slurm, a row whose
 job is pending or running is never submitted twice, a failed or cancelled one is submitted again and
@@ -45,9 +46,10 @@ def count(text):
 
 def parse_args(argv):
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv.pop(0) if argv and argv[0] in ('run', 'status') else 'run'
-    parser = argparse.ArgumentParser(prog=f'reproduce.py {command}', description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    explicit = bool(argv) and argv[0] in ('run', 'status')
+    command = argv.pop(0) if explicit else 'run'
+    prog = f'reproduce.py {command if explicit else "[run|status]"}'
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('spec', help='table spec (a config file with `rows`)')
     parser.add_argument('--work-root', help='folder for every row (default: the spec\'s work_root)')
     parser.add_argument('--results-dir', help='committed copies of finished runs (default: the spec\'s results_dir)')

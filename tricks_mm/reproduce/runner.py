@@ -359,7 +359,13 @@ class Runner:
         return Run.from_dict(data) if data else None
 
     def _matches(self, run: Optional[Run], row: Row) -> bool:
-        return bool(run and run.done and run.config == row.config and run.cfg_options == list(row.cfg_options))
+        """A done run of this config and cfg_options (a run from before ``teacher_from`` named its teacher's
+        checkpoint in its cfg_options: that option is the runner's now)."""
+        if not (run and run.done and run.config == row.config):
+            return False
+        options = [o for o in run.cfg_options
+                   if not (row.teacher_from and o.startswith('model.teacher_checkpoint='))]
+        return options == list(row.cfg_options)
 
     def current(self, row: Row, seed: int) -> Optional[Run]:
         """The latest done run of the work dir and the committed copy, else whatever record there is."""
@@ -583,7 +589,8 @@ class Runner:
             runs = []
             for seed in self.spec.row_seeds(spec_row):
                 local, saved = self.result(spec_row, seed), self.committed(spec_row, seed)
-                if local and local.done and self.spec.results_dir and (saved is None or (saved.end or '') < local.end):
+                if self._matches(local, spec_row) and self.spec.results_dir and (
+                        saved is None or (saved.end or '') < local.end):
                     self.save(spec_row, seed, local)
                     saved = self.committed(spec_row, seed)
                 run = self.current(spec_row, seed)
