@@ -264,7 +264,7 @@ def test_slurm_backend_with_fake_commands(tmp_path, fake_python, slurm_bin, monk
     for line in ('#SBATCH --partition=debug', '#SBATCH --ntasks=1', '#SBATCH --cpus-per-task=2',
                  '#SBATCH --time=10:00', '#SBATCH --account=a', '#SBATCH --qos=q', '#SBATCH --job-name=t.cls.seed0'):
         assert line in script.splitlines()
-    assert '--gpus-per-task' not in script and '--in-slurm-job' in script
+    assert '--gpus-per-task' not in script and '--in-slurm-job' in script and 'export SRUN_CPUS_PER_TASK=2' in script
     record = runner.result(spec.row('det'), 0)
     assert record.status == 'queued' and record.job_id == '102' and record.log.endswith('det.seed0.102.out')
 

@@ -88,6 +88,8 @@ class Slurm:
         options += self.extra
         env = dict(spec.env, PYTHONPATH=REPO + ':${PYTHONPATH:-}',
                    TRICKS_MM_SLURM_LOG=log.replace('%j', '${SLURM_JOB_ID}'))
+        if self.cpus:  # srun does not inherit sbatch's --cpus-per-task since Slurm 22.05
+            env['SRUN_CPUS_PER_TASK'] = str(self.cpus)
         command = [runner.python, osp.join(REPO, 'tools', 'reproduce.py'), 'run', osp.abspath(spec.path),
                    '--work-root', spec.work_root, '--seeds', str(seed), '--rows', row.name, '--no-table',
                    '--in-slurm-job', '--python', runner.python]
