@@ -191,9 +191,11 @@ do_start() {
         print_env
         return
     fi
-    local p
-    for p in $PORT $((PORT + 1)) $((PORT + 2)) $((PORT + 3)); do
-        port_free "$p" || die "port $p on 127.0.0.1 is taken (another cluster? 'bash $0 status'); choose other ports with SLURM_LOCAL_PORT=N"
+    local d p
+    for d in mariadbd slurmdbd slurmctld slurmd; do  # a daemon left from a half start keeps its port
+        case $d in slurmctld) p=$PORT ;; slurmd) p=$((PORT + 1)) ;; slurmdbd) p=$((PORT + 2)) ;; *) p=$((PORT + 3)) ;; esac
+        pid_of "$d" >/dev/null || port_free "$p" || \
+            die "port $p on 127.0.0.1 ($d) is taken (another cluster? 'bash $0 status'); choose other ports with SLURM_LOCAL_PORT=N"
     done
     mkdir -p "$DIR"/{munge,state,spool,db,log}
     touch "$MARKER"
@@ -205,9 +207,9 @@ do_start() {
     pid_of slurmdbd >/dev/null || slurmdbd </dev/null
     wait_for 60 slurmdbd sacctmgr -i -n list cluster
     # slurmctld registers the cluster with slurmdbd itself on its first start
-    slurmctld </dev/null
+    pid_of slurmctld >/dev/null || slurmctld </dev/null
     wait_for 60 slurmctld bash -c "scontrol ping | grep -q UP"
-    slurmd </dev/null
+    pid_of slurmd >/dev/null || slurmd </dev/null
     wait_for 60 "slurmd (node idle)" bash -c "sinfo -h -p '$PARTITION' -o %T | grep -qx idle"
     wait_for 30 "the cluster's accounting" bash -c "sacctmgr -n -P list cluster format=cluster | grep -qx $CLUSTER"
     say "started: partition $PARTITION on $(hostname -s): $(sinfo -h -o '%c CPUs, %m MB')"
