@@ -121,7 +121,7 @@ def test_results_table_cli(fake, tmp_path):
     assert 'VOC mAP paper' in md and 'PixAcc ours' in md
     # run summary: done/total with the failed runs counted, wall time
     assert '| cls_b | cls | – | not recorded | 2/3 | 1 failed | 3m00s |' in md
-    assert '| det_d | det | cls_d | not recorded | 0/1 | 1 failed | 1m00s |' in md
+    assert '| det_d | det | cls_d | not recorded | 0/2 | 1 failed | 1m00s |' in md  # total: the seeds [0, 1]
     last = proc.stdout.strip().splitlines()[-1]
     assert str(out / 'results_table.md') in last and str(out / 'results_table.csv') in last
 
@@ -262,3 +262,21 @@ def test_runs_table_names_precision_and_cpu():
     md = render_summary_markdown(run_summary(dict(rows=[dict(name='cls_d', task='cls', runs=runs)])))
     assert '| cls_d | cls | – | bf16 / fp32 (bf16 wrapper; no native bf16) |' in md
     assert 'oneDNN native bf16: no' in md and 'avx512_bf16' in md
+
+
+def test_runs_table_total_is_the_seeds_to_run():
+    """A row not run yet shows 0/<its seeds> (its own ``seeds``, else the results'), never 0/0; a row with
+    more runs than seeds counts them all."""
+    from tricks_mm.reproduce.tables import render_summary_markdown, run_summary
+    done = dict(seed=0, status='done', wall_time_s=60)
+    results = dict(seeds=[0, 1, 2], rows=[
+        dict(name='cls_new', task='cls', runs=[]),
+        dict(name='teacher', task='cls', seeds=[0], runs=[]),
+        dict(name='cls_half', task='cls', runs=[done]),
+        dict(name='cls_more', task='cls', seeds=[0], runs=[done, dict(seed=4, status='failed')])])
+    md = render_summary_markdown(run_summary(results))
+    assert '| cls_new | cls | – | – | 0/3 | – | – |' in md
+    assert '| teacher | cls | – | – | 0/1 | – | – |' in md
+    assert '| cls_half | cls | – | not recorded | 1/3 | – | 1m00s |' in md
+    assert '| cls_more | cls | – | not recorded | 1/2 | 1 failed | 1m00s |' in md
+    assert '0/0' not in md

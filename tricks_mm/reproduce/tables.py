@@ -1,21 +1,14 @@
 """Our results next to the paper's, in the layout of Tables 8 and 9 (He et al., CVPR 2019, Section 6).
 
-Reads the ``results.json`` written by ``tools/reproduce.py``: a list of rows (``task`` cls/det/seg), each
-with its runs (one per seed). Detection and segmentation rows name the classifier row whose checkpoint
-initialised their backbone (``init_from``), so every classifier row becomes one table line:
+Reads the ``results.json`` of ``tools/reproduce.py``: rows (``task`` cls/det/seg) with their runs (one per
+seed). A det/seg row names the classifier row that initialised its backbone (``init_from``), so each
+classifier row is one line: top-1, VOC mAP, ADE mIoU and pixel accuracy, ours next to the paper's.
 
-    Backbone | Top-1 ours | Top-1 paper | VOC mAP ours | VOC mAP paper | ADE mIoU ours | mIoU paper
-             | PixAcc ours | PixAcc paper
-
-* Only runs with ``status == "done"`` are aggregated: mean, and ± the sample std (ddof=1) when a row
-  has two or more done runs. The other runs are counted in the run summary.
-* Units follow the paper (percent). mmpretrain's ``accuracy/top1`` and mmseg's ``mIoU``/``aAcc`` are
-  already percentages; mmdet's ``pascal_voc/mAP`` is a fraction and is multiplied by 100.
-* If several det (or seg) rows are initialised from the same classifier row, the first one in the
-  results file fills the line and the others are listed in the notes under the table.
-* Paper values come from the metafiles (``configs/*/metafile.yml``, :mod:`tricks_mm.reproduce.metafile`)
-  through the classifier row's ``paper_row`` key, a row name as the metafiles spell it: Tables 8/9 first;
-  for the top-1 column only, Table 6 (ResNet-50-D) and Table 5 (variant A/B/C/D) keys also match.
+* Only ``done`` runs are aggregated: mean, ± the sample std (ddof=1) from two runs on.
+* Percent as in the paper: mmdet's ``pascal_voc/mAP`` (a fraction) is multiplied by 100.
+* When several det (or seg) rows come from one classifier, the first fills the line; the notes list the others.
+* Paper values come from the metafiles (:mod:`tricks_mm.reproduce.metafile`) through the classifier row's
+  ``paper_row``: Tables 8/9, and for top-1 only also Table 6 (ResNet-50-D) and Table 5 (ResNet variants).
 """
 import csv
 import datetime
@@ -24,15 +17,16 @@ import json
 import math
 import os
 import os.path as osp
-from typing import Dict, List, NamedTuple, Optional, Union
+from collections import Counter
+from typing import Dict, List, NamedTuple, Optional
 
-from .records import Results, Row, Run
+from .records import Results, Run
 
 DASH = '–'
 
 
 class Metric(NamedTuple):
-    """One table quantity: the task whose rows report it, the evaluator's key and the factor to percent."""
+    """One quantity: the task whose rows report it, the evaluator's key, the factor to percent, the headers."""
     task: str
     key: str
     scale: float
@@ -40,8 +34,7 @@ class Metric(NamedTuple):
     paper_header: str
 
 
-# Column order of Tables 8/9 (keys of metafile.paper_numbers()["tables_8_9"]).
-METRICS = {
+METRICS = {  # column order of Tables 8/9 (keys of metafile.paper_numbers()["tables_8_9"])
     'top1': Metric('cls', 'accuracy/top1', 1.0, 'Top-1 ours', 'Top-1 paper'),
     'voc_mAP': Metric('det', 'pascal_voc/mAP', 100.0, 'VOC mAP ours', 'VOC mAP paper'),
     'ade_mIoU': Metric('seg', 'mIoU', 1.0, 'ADE mIoU ours', 'mIoU paper'),
@@ -56,25 +49,22 @@ class Stat(NamedTuple):
     n: int
 
 
-# ----------------------------------------------------------------------------- reading
 def load_json(path: str) -> dict:
     with open(path, encoding='utf-8') as f:
         return json.load(f)
 
 
 def load_paper(path: Optional[str] = None) -> dict:
-    """The paper's published numbers (arXiv v2): from the metafiles, or from ``path``, a JSON file in the
-    layout of :func:`tricks_mm.reproduce.metafile.paper_numbers`."""
+    """The paper's numbers (arXiv v2): from the metafiles, or a JSON file in the layout of
+    :func:`tricks_mm.reproduce.metafile.paper_numbers`."""
     if path:
         return load_json(path)
     from .metafile import paper_numbers
     return paper_numbers()
 
 
-def metric_value(metrics: Optional[dict], key: str) -> Optional[float]:
+def metric_value(metrics: dict, key: str) -> Optional[float]:
     """``metrics[key]``, or the one entry whose key ends with ``/key`` (an evaluator prefix); None if absent."""
-    if not isinstance(metrics, dict):
-        return None
     value = metrics.get(key)
     if value is None:
         matches = [v for k, v in metrics.items() if k.endswith('/' + key)]
@@ -86,234 +76,156 @@ def metric_value(metrics: Optional[dict], key: str) -> Optional[float]:
     return value if math.isfinite(value) else None
 
 
-def row_stat(row: Optional[Row], metric: Metric) -> Optional[Stat]:
-    """Mean ± sample std of ``metric`` (in percent) over the row's done runs; None without values."""
-    if row is None:
-        return None
-    values = [v * metric.scale for v in (metric_value(r.metrics, metric.key) for r in row.done_runs())
-              if v is not None]
-    return stat(values)
-
-
 def stat(values: List[float]) -> Optional[Stat]:
     if not values:
         return None
-    n = len(values)
-    mean = sum(values) / n
-    std = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else None
-    return Stat(mean, std, n)
+    n, mean = len(values), sum(values) / len(values)
+    return Stat(mean, math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else None, n)
 
 
 def paper_values(paper: dict, paper_row: Optional[str]) -> Dict[str, Optional[float]]:
     """The paper's numbers of a classifier row (keys of :data:`METRICS`; None when the paper has none)."""
-    out = dict.fromkeys(METRICS)
-    if not paper_row:
-        return out
-    transfer = paper.get('tables_8_9', {}).get('rows', {}).get(paper_row, {})
-    for key in METRICS:
-        out[key] = transfer.get(key)
+    def row(table):
+        return paper.get(table, {}).get('rows', {}).get(paper_row, {})
+
+    out = {key: row('tables_8_9').get(key) for key in METRICS}
     if out['top1'] is None:
-        for table in ('table6', 'table5'):
-            top1 = paper.get(table, {}).get('rows', {}).get(paper_row, {}).get('top1')
-            if top1 is not None:
-                out['top1'] = top1
-                break
+        out['top1'] = row('table6').get('top1') or row('table5').get('top1')
     return out
 
 
-# ----------------------------------------------------------------------------- table lines
-def transfer_lines(results: Union[Results, dict], paper: dict) -> dict:
-    """One line per classifier row, in the results' (spec) order, and the notes for the table.
-
-    Returns ``{'lines': [...], 'notes': [...]}``; a line has ``label``, ``row``, ``paper_row``,
-    ``det_row``, ``seg_row``, ``ours`` (key -> :class:`Stat` or None) and ``paper`` (key -> float or None).
-    """
+def transfer_lines(results, paper: dict) -> dict:
+    """``{'lines': [...], 'notes': [...]}``: one line per classifier row, in spec order, with ``label``,
+    ``row``, ``paper_row``, ``det_row``, ``seg_row``, ``ours`` (key -> :class:`Stat` or None) and ``paper``."""
     rows = Results.coerce(results).rows
-    cls_rows = [r for r in rows if r.task == 'cls']
-    cls_names = {r.name for r in cls_rows}
-    feeds = {}  # (classifier name, task) -> rows initialised from it, in file order
-    notes = []
+    cls_names = {r.name for r in rows if r.task == 'cls'}
+    feeds, notes = {}, []  # (classifier name, task) -> rows initialised from it, in file order
     for row in rows:
-        if row.task in ('det', 'seg'):
-            if row.init_from in cls_names:
-                feeds.setdefault((row.init_from, row.task), []).append(row)
-            else:
-                notes.append(f"{row.task} row `{row.name}` is initialised from `{row.init_from}`, which is not a "
-                             'classifier row here: not in the table.')
+        if row.task in ('det', 'seg') and row.init_from in cls_names:
+            feeds.setdefault((row.init_from, row.task), []).append(row)
+        elif row.task in ('det', 'seg'):
+            notes.append(f"{row.task} row `{row.name}` is initialised from `{row.init_from}`, which is not a "
+                         'classifier row here: not in the table.')
     lines = []
-    for cls_row in cls_rows:
-        name = cls_row.name
+    for cls_row in (r for r in rows if r.task == 'cls'):
         picked = {'cls': cls_row}
         for task in ('det', 'seg'):
-            fed = feeds.get((name, task), [])
+            fed = feeds.get((cls_row.name, task), [])
             picked[task] = fed[0] if fed else None
             if len(fed) > 1:
-                notes.append(f"{len(fed)} {task} rows are initialised from `{name}`: the line shows "
+                notes.append(f"{len(fed)} {task} rows are initialised from `{cls_row.name}`: the line shows "
                              f"`{fed[0].name}`; not shown: " + ', '.join(f"`{r.name}`" for r in fed[1:]))
-        lines.append(dict(
-            label=cls_row.title, row=name, paper_row=cls_row.paper_row,
-            det_row=picked['det'] and picked['det'].name, seg_row=picked['seg'] and picked['seg'].name,
-            ours={key: row_stat(picked[m.task], m) for key, m in METRICS.items()},
-            paper=paper_values(paper, cls_row.paper_row)))
+        ours = {}
+        for key, m in METRICS.items():
+            runs = picked[m.task].done_runs() if picked[m.task] else []
+            ours[key] = stat([v * m.scale for v in (metric_value(r.metrics, m.key) for r in runs) if v is not None])
+        lines.append(dict(label=cls_row.title, row=cls_row.name, paper_row=cls_row.paper_row,
+                          det_row=picked['det'] and picked['det'].name, seg_row=picked['seg'] and picked['seg'].name,
+                          ours=ours, paper=paper_values(paper, cls_row.paper_row)))
     return dict(lines=lines, notes=notes)
-
-
-def fmt_stat(s: Optional[Stat]) -> str:
-    """``61.20 ± 0.42`` (two or more runs), ``61.20`` (one run), ``–`` (none)."""
-    if s is None:
-        return DASH
-    return f'{s.mean:.2f}' if s.std is None else f'{s.mean:.2f} ± {s.std:.2f}'
-
-
-def fmt_num(x: Optional[float]) -> str:
-    return DASH if x is None else f'{x:.2f}'
-
-
-def _md_cell(text) -> str:
-    return str(text).replace('|', '\\|').replace('\n', ' ')
 
 
 def markdown_table(header: List[str], body: List[List[str]], text_columns: int = 1) -> str:
     """A GitHub Markdown table; the first ``text_columns`` are left-aligned, the others right-aligned."""
-    align = ['---'] * text_columns + ['---:'] * (len(header) - text_columns)
-    out = ['| ' + ' | '.join(map(_md_cell, header)) + ' |', '|' + '|'.join(align) + '|']
-    out += ['| ' + ' | '.join(map(_md_cell, cells)) + ' |' for cells in body]
-    return '\n'.join(out)
+    def line(cells):
+        return '| ' + ' | '.join(str(c).replace('|', '\\|').replace('\n', ' ') for c in cells) + ' |'
+
+    align = '|' + '|'.join(['---'] * text_columns + ['---:'] * (len(header) - text_columns)) + '|'
+    return '\n'.join([line(header), align] + [line(cells) for cells in body])
 
 
-def render_transfer_markdown(table: dict) -> str:
-    header = ['Backbone']
-    for m in METRICS.values():
-        header += [m.header, m.paper_header]
-    body = []
-    for line in table['lines']:
-        cells = [line['label']]
-        for key in METRICS:
-            cells += [fmt_stat(line['ours'][key]), fmt_num(line['paper'][key])]
-        body.append(cells)
-    return markdown_table(header, body)
+def _fmt(x, fmt='{:.2f}', empty=DASH) -> str:
+    """A number, a :class:`Stat` (``61.20 ± 0.42``, or ``61.20`` for one run) or ``empty`` for None."""
+    if isinstance(x, Stat):
+        return _fmt(x.mean, fmt) + ('' if x.std is None else ' ± ' + _fmt(x.std, fmt))
+    return empty if x is None else fmt.format(x)
 
 
-CSV_FIELDS = ['backbone', 'row', 'paper_row', 'det_row', 'seg_row'] + [
-    f'{key}_{part}' for key in METRICS for part in ('mean', 'std', 'n', 'paper')]
-
-
-def transfer_csv(table: dict) -> str:
-    """Machine-readable twin of the Markdown table: mean, std, number of done runs and paper value per
-    quantity (percent, 4 decimals); empty cells where the value is missing."""
-    def num(x):
-        return '' if x is None else f'{x:.4f}'
-
+def _transfer_csv(lines: List[dict]) -> str:
+    """The table as CSV: mean, std, number of done runs and paper value per quantity (percent, 4 decimals)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator='\n')
-    writer.writeheader()
-    for line in table['lines']:
-        rec = dict(backbone=line['label'], row=line['row'], paper_row=line['paper_row'] or '',
-                   det_row=line['det_row'] or '', seg_row=line['seg_row'] or '')
+    writer = csv.writer(buf, lineterminator='\n')
+    writer.writerow(['backbone', 'row', 'paper_row', 'det_row', 'seg_row'] +
+                    [f'{key}_{part}' for key in METRICS for part in ('mean', 'std', 'n', 'paper')])
+    for ln in lines:
+        rec = [ln['label'], ln['row']] + [ln[k] or '' for k in ('paper_row', 'det_row', 'seg_row')]
         for key in METRICS:
-            s = line['ours'][key]
-            rec[f'{key}_mean'] = num(s and s.mean)
-            rec[f'{key}_std'] = num(s and s.std)
-            rec[f'{key}_n'] = s.n if s else 0
-            rec[f'{key}_paper'] = num(line['paper'][key])
+            s = ln['ours'][key]
+            rec += [_fmt(s and s.mean, '{:.4f}', ''), _fmt(s and s.std, '{:.4f}', ''), s.n if s else 0,
+                    _fmt(ln['paper'][key], '{:.4f}', '')]
         writer.writerow(rec)
     return buf.getvalue()
 
 
-# ----------------------------------------------------------------------------- run summary
-def _parse_time(text):
-    try:
-        return datetime.datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-
-
 def run_wall_time(run: Run) -> Optional[float]:
     """``wall_time_s``, else ``end - start``; None when neither is known."""
-    wall = run.wall_time_s
-    if isinstance(wall, (int, float)) and math.isfinite(wall):
-        return float(wall)
-    start, end = _parse_time(run.start), _parse_time(run.end)
-    if start and end:
-        return (end - start).total_seconds()
-    return None
+    if isinstance(run.wall_time_s, (int, float)) and math.isfinite(run.wall_time_s):
+        return float(run.wall_time_s)
+    try:
+        return (datetime.datetime.fromisoformat(run.end) - datetime.datetime.fromisoformat(run.start)).total_seconds()
+    except (TypeError, ValueError):
+        return None
 
 
 def fmt_duration(seconds: Optional[float]) -> str:
     if seconds is None:
         return DASH
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
+    h, rest = divmod(int(round(seconds)), 3600)
     m, s = divmod(rest, 60)
     return f'{h}h{m:02d}m{s:02d}s' if h else f'{m}m{s:02d}s'
 
 
-def run_summary(results: Union[Results, dict]) -> List[dict]:
-    """Per row (every task): done/total runs, the other statuses counted, summed wall time of its runs."""
+def run_summary(results) -> List[dict]:
+    """Per row (every task): done runs out of its seeds (the row's ``seeds``, else the results' ones; more if
+    it has more runs), the other statuses counted, summed wall time, precisions and CPUs of its runs."""
+    results = Results.coerce(results)
     out = []
-    for row in Results.coerce(results).rows:
-        others = {}
-        for r in row.runs:
-            if not r.done:
-                others[r.status or 'unknown'] = others.get(r.status or 'unknown', 0) + 1
+    for row in results.rows:
+        seeds = row.seeds or results.seeds
         walls = [w for w in map(run_wall_time, row.runs) if w is not None]
-        machines = sorted({(r.precision or 'not recorded', r.cpu or 'not recorded') for r in row.runs})
-        out.append(dict(row=row.name, task=row.task, init_from=row.init_from,
-                        done=len(row.done_runs()), total=len(row.runs), others=others,
+        out.append(dict(row=row.name, task=row.task, init_from=row.init_from, done=len(row.done_runs()),
+                        total=max(len(row.runs), len(seeds) if isinstance(seeds, list) else 0),
+                        others=dict(Counter(r.status or 'unknown' for r in row.runs if not r.done)),
                         wall_time_s=sum(walls) if walls else None,
-                        precision=' / '.join(sorted({p for p, _ in machines})),
-                        cpu=' / '.join(sorted({c for _, c in machines}))))
+                        precision=' / '.join(sorted({r.precision or 'not recorded' for r in row.runs})),
+                        cpu=' / '.join(sorted({r.cpu or 'not recorded' for r in row.runs}))))
     return out
 
 
 def render_summary_markdown(summary: List[dict]) -> str:
-    body = []
-    for s in summary:
-        others = ', '.join(f'{n} {status}' for status, n in sorted(s['others'].items()))
-        body.append([s['row'], s['task'], s['init_from'] or DASH, s.get('precision') or DASH,
-                     f"{s['done']}/{s['total']}", others or DASH, fmt_duration(s['wall_time_s'])])
-    total = sum(s['wall_time_s'] or 0 for s in summary)
+    body = [[s['row'], s['task'], s['init_from'] or DASH, s.get('precision') or DASH, f"{s['done']}/{s['total']}",
+             ', '.join(f'{n} {status}' for status, n in sorted(s['others'].items())) or DASH,
+             fmt_duration(s['wall_time_s'])] for s in summary]
     text = markdown_table(['Row', 'Task', 'Init from', 'Precision', 'Runs done/total', 'Not done', 'Wall time'],
                           body, text_columns=4)
     cpus = sorted({c for s in summary for c in (s.get('cpu') or '').split(' / ') if c})
     if cpus:
         text += '\n\nCPU: ' + '; '.join(cpus) + ' (speed and precision depend on it: bf16 rows train in fp32 ' \
                 'on CPUs without native bf16).'
-    return text + f'\n\nTotal wall time: {fmt_duration(total)}'
-
-
-# ----------------------------------------------------------------------------- the whole report
-def render_report(results: Union[Results, dict], paper: dict) -> dict:
-    """``{'markdown': ..., 'csv': ...}`` of a loaded results file."""
-    results = Results.coerce(results)
-    table = transfer_lines(results, paper)
-    title = '## Transfer results in the layout of Tables 8/9 (Section 6)'
-    if results.table:
-        title += f': {results.table}'
-    parts = [title,
-             '',
-             f'Spec `{results.spec}`, seeds {results.seeds}. Mean ± sample std over the done '
-             'runs (no ± for a single run), percent (VOC mAP x100); paper numbers: arXiv:1812.01187v2; '
-             f'{DASH} = no value.',
-             '',
-             render_transfer_markdown(table)]
-    if table['notes']:
-        parts += [''] + [f'- {n}' for n in table['notes']]
-    parts += ['', '### Runs', '', render_summary_markdown(run_summary(results))]
-    return dict(markdown='\n'.join(parts) + '\n', csv=transfer_csv(table))
+    return text + f"\n\nTotal wall time: {fmt_duration(sum(s['wall_time_s'] or 0 for s in summary))}"
 
 
 def write_report(results_path: str, out_dir: Optional[str] = None, paper_path: Optional[str] = None) -> dict:
-    """Write ``results_table.md`` and ``results_table.csv`` (default: next to the results file).
-
-    Returns ``{'markdown', 'csv', 'md_path', 'csv_path'}``.
-    """
-    report = render_report(load_json(results_path), load_paper(paper_path))
+    """Write ``results_table.md`` (the table, its notes, the runs) and ``results_table.csv`` (default: next to
+    the results file). Returns ``{'markdown', 'csv', 'md_path', 'csv_path'}``."""
+    results = Results.coerce(load_json(results_path))
+    table = transfer_lines(results, load_paper(paper_path))
+    header = ['Backbone'] + [h for m in METRICS.values() for h in (m.header, m.paper_header)]
+    body = [[ln['label']] + [_fmt(v) for key in METRICS for v in (ln['ours'][key], ln['paper'][key])]
+            for ln in table['lines']]
+    title = '## Transfer results in the layout of Tables 8/9 (Section 6)'
+    parts = [title + (f': {results.table}' if results.table else ''), '',
+             f'Spec `{results.spec}`, seeds {results.seeds}. Mean ± sample std over the done runs (no ± for a '
+             f'single run), percent (VOC mAP x100); paper numbers: arXiv:1812.01187v2; {DASH} = no value.', '',
+             markdown_table(header, body)]
+    if table['notes']:
+        parts += [''] + [f'- {n}' for n in table['notes']]
+    parts += ['', '### Runs', '', render_summary_markdown(run_summary(results))]
+    report = dict(markdown='\n'.join(parts) + '\n', csv=_transfer_csv(table['lines']))
     out_dir = out_dir or osp.dirname(osp.abspath(results_path))
     os.makedirs(out_dir, exist_ok=True)
-    md_path, csv_path = osp.join(out_dir, 'results_table.md'), osp.join(out_dir, 'results_table.csv')
-    with open(md_path, 'w', encoding='utf-8') as f:
-        f.write(report['markdown'])
-    with open(csv_path, 'w', encoding='utf-8', newline='') as f:
-        f.write(report['csv'])
-    return dict(report, md_path=md_path, csv_path=csv_path)
+    for ext, key in (('md', 'markdown'), ('csv', 'csv')):
+        report[f'{ext}_path'] = osp.join(out_dir, f'results_table.{ext}')
+        with open(report[f'{ext}_path'], 'w', encoding='utf-8', newline='') as f:
+            f.write(report[key])
+    return report
