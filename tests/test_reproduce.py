@@ -76,7 +76,9 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
 
     results_file = osp.join(spec.work_root, 'results.json')
     with open(results_file) as f:
-        assert json.load(f)['table'] == 'tiny'
+        gathered = json.load(f)
+    assert gathered['table'] == 'tiny'
+    assert [r['seeds'] for r in gathered['rows']] == [[0, 1], [0]]  # the runs each row is meant to have
     table = run_tool(['tools/analysis/results_table.py', results_file, '--out-dir', str(tmp_path / 'table')])
     assert_ok(table)
     assert 'R18-D smoke' in table.stdout and '±' in table.stdout  # two seeds: mean ± std
@@ -135,3 +137,40 @@ def test_torchrun_backend_two_processes(tmp_path, synthetic_root):
     with open(record.log) as f:
         log = f.read()
     assert 'Distributed launcher: pytorch' in log and 'GPU number: 2' in log  # mmengine: the world size
+
+
+def test_c4_row_gets_the_classifier_checkpoint_in_both_slots(tmp_path):
+    """A C4 transfer row (Table 8: stages 1-3 in the backbone, stage 4 in the RoI shared head) names only its
+    classifier row; the runner fills both Pretrained slots with that row's checkpoint and both load strictly."""
+    import torch
+    from mmdet.registry import MODELS
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+
+    from tricks_mm.models.backbones.resnet import TricksResNet
+    from tricks_mm.reproduce.records import Run
+    from tricks_mm.utils.json_file import write_json
+    from tricks_mm.utils.setup_env import register_all_modules
+    c4 = 'configs/voc/faster-rcnn_r50-d-cos_c4_8xb2-18e_voc0712.py'
+    spec = load_spec(_spec(tmp_path, [dict(name='cls', config=CLS), dict(name='c4', config=c4, init_from='cls')],
+                           work_root=str(tmp_path / 'runs')))
+    runner = Runner(spec)
+    torch.manual_seed(0)
+    classifier = TricksResNet(depth=50, variant='D')
+    checkpoint = str(tmp_path / 'cls.pth')
+    torch.save(dict(state_dict={'backbone.' + k: v for k, v in classifier.state_dict().items()}), checkpoint)
+    write_json(osp.join(runner.run_dir(spec.rows[0], 0), 'result.json'),
+               Run(row='cls', config=CLS, status='done', end='2026-01-01T00:00:00', checkpoint=checkpoint).to_dict())
+
+    options, ends = runner.parent_options(spec.rows[1], 0, 'c4')
+    assert f'model.roi_head.shared_head.init_cfg.checkpoint={checkpoint}' in options
+    assert f'model.backbone.init_cfg.checkpoint={checkpoint}' in options and ends == {'cls/seed0': '2026-01-01T00:00:00'}
+    cfg = Config.fromfile(osp.join(REPO, c4))
+    cfg.merge_from_dict(dict(o.split('=', 1) for o in options))
+    register_all_modules(init_default_scope=False)
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        detector = MODELS.build(cfg.model)
+    detector.init_weights()  # strict in both slots: a missing or unused tensor is an error
+    head = detector.roi_head.shared_head
+    assert torch.equal(getattr(head, head.layer_name)[0].conv1.weight, classifier.layer4[0].conv1.weight)
+    assert torch.equal(detector.backbone.layer3[0].conv1.weight, classifier.layer3[0].conv1.weight)

@@ -9,10 +9,8 @@ table = 'full_scale'
 work_root = 'work_dirs/full_scale'
 seeds = [0]
 _in1k, _voc, _ade = 'configs/imagenet/', 'configs/voc/', 'configs/ade20k/'
-# The distillation rows name their teacher row (teacher_from: the runner passes its final checkpoint); the C4
-# shared heads read their classifier's checkpoint from its row folder (runner layout
-# <work_root>/<row>/seed0/epoch_<last>.pth, relative to the repository): keep work_root and one seed.
-_ckpt = work_root + '/{}/seed0/epoch_{}.pth'
+# The distillation rows name their teacher row (teacher_from), the transfer rows their classifier row
+# (init_from): the runner passes that row's final checkpoint to the backbone, and to the C4 shared head too.
 _t4 = ['step', 'step-warmup', 'step-warmup-zerogamma', 'step-warmup-zerogamma-nobiasdecay']
 rows = [dict(name=f'in1k_t4_bs256_{t.replace("-", "_")}', config=f'{_in1k}resnet50-a_8xb32-{t}-120e_in1k.py',
              label=f'Table 4 BS 256 {t}') for t in _t4 + ['step-warmup-zerogamma-nobiasdecay-fp16']]
@@ -50,13 +48,12 @@ rows += [
          teacher_from='teacher_cos_ls_mixup'),
 ]
 # Tables 8 (FPN and C4) and 9: one row per backbone, initialised from the classifier row of the same name
-_transfer = [('b_standard', 'b-standard', 120), ('d_efficient', 'd-efficient', 120), ('d_cos', 'd-cos', 120),
-             ('d_cos_ls', 'd-cos-ls', 120), ('d_cos_ls_kd', 'd-cos-ls-kd', 120),
-             ('d_cos_ls_mixup', 'd-cos-ls-mixup', 200), ('d_cos_ls_mixup_kd', 'd-cos-ls-mixup-kd', 200)]
+_transfer = [('b_standard', 'b-standard'), ('d_efficient', 'd-efficient'), ('d_cos', 'd-cos'), ('d_cos_ls', 'd-cos-ls'),
+             ('d_cos_ls_kd', 'd-cos-ls-kd'), ('d_cos_ls_mixup', 'd-cos-ls-mixup'),
+             ('d_cos_ls_mixup_kd', 'd-cos-ls-mixup-kd')]
 rows += [dict(name='voc_fpn_' + s, config=f'{_voc}faster-rcnn_r50-{t}_fpn_8xb2-18e_voc0712.py', init_from='cls_' + s)
-         for s, t, _ in _transfer]
-rows += [dict(name='voc_c4_' + s, config=f'{_voc}faster-rcnn_r50-{t}_c4_8xb2-18e_voc0712.py', init_from='cls_' + s,
-              cfg_options=['model.roi_head.shared_head.init_cfg.checkpoint=' + _ckpt.format('cls_' + s, e)])
-         for s, t, e in _transfer]
+         for s, t in _transfer]
+rows += [dict(name='voc_c4_' + s, config=f'{_voc}faster-rcnn_r50-{t}_c4_8xb2-18e_voc0712.py', init_from='cls_' + s)
+         for s, t in _transfer]
 rows += [dict(name='ade_' + s, config=f'{_ade}fcn_r50-{t}-d8_4xb4-80k_ade20k-512x512.py', init_from='cls_' + s)
-         for s, t, _ in _transfer]
+         for s, t in _transfer]

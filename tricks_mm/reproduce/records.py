@@ -128,6 +128,8 @@ class Row:
                    paper_row=self.paper_row, label=self.title)
         if self.teacher_from:
             out.update(teacher_from=self.teacher_from, teacher_seed=self.teacher_seed)
+        if self.seeds is not None:
+            out['seeds'] = list(self.seeds)
         return dict(out, runs=[r.to_dict() for r in self.runs])
 
 

@@ -126,6 +126,26 @@ def load_spec(path: str, work_root: Optional[str] = None, seeds: Optional[List[i
     return spec
 
 
+def classifier_slots(config: str) -> List[str]:
+    """Modules other than ``model.backbone`` that load a part of the classifier: every ``Pretrained``
+    ``init_cfg`` whose ``prefix`` is under ``backbone.`` (the C4 detector's shared head, layer4: Table 8),
+    as cfg-option paths (``model.roi_head.shared_head``). An ``init_from`` row fills them with the same
+    checkpoint as the backbone, so a spec never spells a checkpoint path."""
+    found = []
+
+    def walk(node, path):
+        for key, value in node.items():
+            if not isinstance(value, dict):
+                continue
+            init = value.get('init_cfg')
+            if (path + [key] != ['model', 'backbone'] and isinstance(init, dict) and init.get('type') == 'Pretrained'
+                    and str(init.get('prefix', '')).startswith('backbone.')):
+                found.append('.'.join(path + [key]))
+            walk(value, path + [key])
+    walk(dict(Config.fromfile(config).get('model', {})), ['model'])
+    return found
+
+
 # ----------------------------------------------------------------------------- processes
 def _iso(timestamp: float) -> str:
     """Milliseconds: a run's ``end`` tells it from a run of the same row trained again within the second."""
@@ -459,6 +479,8 @@ class Runner:
                 options += ['model.backbone.init_cfg.type=Pretrained',
                             f'model.backbone.init_cfg.checkpoint={parent.checkpoint}',
                             'model.backbone.init_cfg.prefix=backbone.']
+                options += [f'{slot}.init_cfg.checkpoint={parent.checkpoint}'
+                            for slot in classifier_slots(_repo_path(row.config))]
             if name == row.teacher_from and parent_seed == row.teacher_seed:
                 options.append(f'model.teacher_checkpoint={parent.checkpoint}')
         return options, ends
@@ -603,7 +625,7 @@ class Runner:
             rows.append(Row(name=spec_row.name, config=spec_row.config, task=spec_row.task,
                             init_from=spec_row.init_from, teacher_from=spec_row.teacher_from,
                             teacher_seed=spec_row.teacher_seed, paper_row=spec_row.paper_row,
-                            label=spec_row.title, runs=runs))
+                            label=spec_row.title, seeds=self.spec.row_seeds(spec_row), runs=runs))
         results = Results(spec=self.spec.path, table=self.spec.table, seeds=self.spec.seeds, rows=rows)
         write_json(osp.join(self.spec.work_root, 'results.json'), results.to_dict())
         return results
