@@ -280,3 +280,34 @@ def test_runs_table_total_is_the_seeds_to_run():
     assert '| cls_half | cls | – | not recorded | 1/3 | – | 1m00s |' in md
     assert '| cls_more | cls | – | not recorded | 1/2 | 1 failed | 1m00s |' in md
     assert '0/0' not in md
+
+
+def test_rank_correlations_by_hand(tmp_path):
+    """Spearman and Kendall (tau-b, ties) between top-1 and each downstream metric, ours over the classifiers
+    with a transfer row, the paper's over the same rows (a classifier without transfer rows is left out)."""
+    from tricks_mm.reproduce.tables import write_report
+    top1, mAP, mIoU, aAcc = [60.0, 62.0, 64.0, 66.0], [0.40, 0.45, 0.43, 0.50], [33, 32, 31, 30], [80, 80, 81, 82]
+    rows = []
+    for k, paper_row in enumerate(['B-standard', 'D-efficient', '+smooth', '+mixup w/o distill']):
+        rows += [_row(f'cls_{k}', 'cls', [_run(0, {'accuracy/top1': top1[k]})], paper_row=paper_row),
+                 _row(f'det_{k}', 'det', [_run(0, {'pascal_voc/mAP': mAP[k]})], init_from=f'cls_{k}'),
+                 _row(f'seg_{k}', 'seg', [_run(0, {'mIoU': mIoU[k], 'aAcc': aAcc[k]})], init_from=f'cls_{k}')]
+    # in the paper's Tables 8/9, but no transfer row here: not a point on either side
+    rows.append(_row('cls_cos', 'cls', [_run(0, {'accuracy/top1': 99.0})], paper_row='+cosine'))
+    path = tmp_path / 'results.json'
+    path.write_text(json.dumps(dict(spec='s.py', table='t', seeds=[0], rows=rows)))
+    md = write_report(str(path))['markdown'].splitlines()
+    # ours: mAP ranks 1,3,2,4 -> rho 1 - 6*2/60 = 0.8, tau (5 - 1)/6; mIoU reversed -> -1; aAcc ties 80, 80 ->
+    # rho 4.5/sqrt(5*4.5) = 0.949, tau-b 5/sqrt(6*5) = 0.913. Paper (Tables 8/9, same 4 rows): mAP 77.54 < 78.30 <
+    # 80.71 < 81.10 -> +1; mIoU 37.05, 38.88, 38.75, 37.99 and PixAcc 78.08, 78.88, 78.64, 78.47: ranks 1,4,3,2 ->
+    # rho 1 - 6*8/60 = 0.2, tau 0
+    assert '| VOC mAP | +0.80 | +0.67 | +1.00 | +1.00 | 4 / 4 |' in md, md
+    assert '| ADE mIoU | -1.00 | -1.00 | +0.20 | +0.00 | 4 / 4 |' in md, md
+    assert '| PixAcc | +0.95 | +0.91 | +0.20 | +0.00 | 4 / 4 |' in md, md
+
+
+def test_rank_correlations_need_three_points(fake, tmp_path):
+    from tricks_mm.reproduce.tables import write_report
+    md = write_report(fake['path'], str(tmp_path))['markdown'].splitlines()
+    assert '| VOC mAP | – | – | – | – | 1 / 1 |' in md, md  # det_d failed: one point on our side
+    assert '| ADE mIoU | – | – | – | – | 2 / 1 |' in md, md  # cls_d has no paper row

@@ -125,6 +125,63 @@ def transfer_lines(results, paper: dict) -> dict:
     return dict(lines=lines, notes=notes)
 
 
+def _ranks(xs: List[float]) -> List[float]:
+    """1-based ranks, ties sharing their average rank."""
+    order = sorted(range(len(xs)), key=xs.__getitem__)
+    ranks = [0.0] * len(xs)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
+            j += 1
+        for k in order[i:j + 1]:
+            ranks[k] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(x: List[float], y: List[float]) -> Optional[float]:
+    """Spearman's rho: Pearson's correlation of the ranks (None when either side is constant)."""
+    rx, ry = _ranks(x), _ranks(y)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    sxy = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    sxx, syy = sum((a - mx) ** 2 for a in rx), sum((b - my) ** 2 for b in ry)
+    return sxy / math.sqrt(sxx * syy) if sxx and syy else None
+
+
+def kendall(x: List[float], y: List[float]) -> Optional[float]:
+    """Kendall's tau-b: (concordant - discordant) pairs over the tie-corrected pair counts."""
+    pairs = [(i, j) for i in range(len(x)) for j in range(i + 1, len(x))]
+    sign = [((x[i] > x[j]) - (x[i] < x[j])) * ((y[i] > y[j]) - (y[i] < y[j])) for i, j in pairs]
+    untied_x = sum(x[i] != x[j] for i, j in pairs)
+    untied_y = sum(y[i] != y[j] for i, j in pairs)
+    return sum(sign) / math.sqrt(untied_x * untied_y) if untied_x and untied_y else None
+
+
+def rank_correlations(lines: List[dict]) -> List[dict]:
+    """Per downstream quantity: Spearman and Kendall between classifier top-1 and it (Section 6's claim: a
+    better classifier transfers better), over the lines whose classifier has a transfer row of that task:
+    ours from the means over the done seeds, the paper's for the same lines. Under 3 points: no coefficient."""
+    def value(ln, side, key):
+        v = ln[side][key]
+        return v.mean if isinstance(v, Stat) else v
+
+    out = []
+    for key, m in METRICS.items():
+        if m.task == 'cls':
+            continue
+        entry = dict(key=key, header=m.header.replace(' ours', ''))
+        for side in ('ours', 'paper'):
+            pts = [(value(ln, side, 'top1'), value(ln, side, key)) for ln in lines if ln[f'{m.task}_row']]
+            pts = [p for p in pts if None not in p]
+            x, y = [p[0] for p in pts], [p[1] for p in pts]
+            enough = len(pts) >= 3
+            entry[side] = dict(n=len(pts), spearman=spearman(x, y) if enough else None,
+                               kendall=kendall(x, y) if enough else None)
+        out.append(entry)
+    return out
+
+
 def markdown_table(header: List[str], body: List[List[str]], text_columns: int = 1) -> str:
     """A GitHub Markdown table; the first ``text_columns`` are left-aligned, the others right-aligned."""
     def line(cells):
@@ -220,6 +277,13 @@ def write_report(results_path: str, out_dir: Optional[str] = None, paper_path: O
              markdown_table(header, body)]
     if table['notes']:
         parts += [''] + [f'- {n}' for n in table['notes']]
+    corr = [[c['header']] + [_fmt(c[side][k], '{:+.2f}') for side in ('ours', 'paper') for k in ('spearman', 'kendall')]
+            + [f"{c['ours']['n']} / {c['paper']['n']}"] for c in rank_correlations(table['lines'])]
+    parts += ['', '### Rank correlation with classifier top-1', '',
+              'Over the lines above that have both numbers (ours: means over the done seeds); at least 3 lines '
+              'are needed. With 4 lines Kendall\'s τ is one of 0, ±1/3, ±2/3, ±1.', '',
+              markdown_table(['Downstream', 'Spearman ours', 'Kendall ours', 'Spearman paper', 'Kendall paper',
+                              'lines ours / paper'], corr)]
     parts += ['', '### Runs', '', render_summary_markdown(run_summary(results))]
     report = dict(markdown='\n'.join(parts) + '\n', csv=_transfer_csv(table['lines']))
     out_dir = out_dir or osp.dirname(osp.abspath(results_path))
