@@ -7,8 +7,11 @@ and in sacct it starts after the classifier's job ended); the results table; the
 cancelled (CANCELLED in sacct), the same command is run again and only that row is submitted again, resuming
 from its checkpoint, and a third run while its job is queued or running submits nothing.
 
-Runs only with SLURM_E2E=1, as root, with Slurm installed: ``make test-slurm`` (installs the Debian packages).
-The demo trains for real (minutes on 2 cores); the test prints the wall time of the spec through Slurm.
+Runs only with SLURM_E2E=1, as root, with Slurm installed: ``make test-slurm`` (installs the Debian packages;
+``make test`` runs it after the suite, so CI does). The rows, configs and dependencies are the demo's; their
+schedules are cut (QUICK: one epoch, 60 segmentation iterations) so that the test takes minutes in CI;
+SLURM_E2E_FULL=1 keeps the demo's schedules. The test prints the wall time of the spec through Slurm;
+SLURM_E2E_LOCAL=1 also runs the same spec with the local backend and prints its wall time beside it.
 """
 import importlib.util
 import json
@@ -23,11 +26,16 @@ import pytest
 from mmengine.config import Config
 
 from conftest import REPO, assert_ok
+from tricks_mm.reproduce.runner import load_spec
 
 SCRIPT = osp.join(REPO, 'scripts', 'slurm_local_cluster.sh')
 DEMO_SPEC = osp.join(REPO, 'configs', 'reproduce', 'demo_synthetic.py')
 CANCELLED = 'seg_d_cos_ls_mixup'  # a leaf row: no job waits for it
-CHECKPOINT_EVERY = 40  # its iterations between checkpoints (the demo config keeps only the last, at 160)
+CHECKPOINT_EVERY = 20  # its iterations between checkpoints (the demo config keeps only the last one)
+# the demo's schedules cut per task (unless SLURM_E2E_FULL=1): what the test checks does not depend on them
+QUICK = dict(cls=['train_cfg.max_epochs=1', 'default_hooks.checkpoint.interval=1'],
+             det=['train_cfg.max_epochs=1', 'train_cfg.val_interval=1', 'default_hooks.checkpoint.interval=1'],
+             seg=['train_cfg.max_iters=60', 'train_cfg.val_interval=60', 'default_hooks.checkpoint.interval=60'])
 PORT = '16817'  # not Slurm's default 6817, so a cluster started by hand is left alone
 TIMEOUT = 3600  # seconds for the demo's jobs on a busy 2-core machine
 
@@ -63,17 +71,20 @@ def _demo_data() -> str:
     return demo.SYNTHETIC_ROOT
 
 
-def _spec(tmp_path, data_root: str) -> str:
-    """The demo spec's rows as written, in a work root of the test's; the row to cancel also saves a
-    checkpoint every CHECKPOINT_EVERY iterations, so that it has one to resume from."""
+def _spec(tmp_path, data_root: str, work_root: str = 'runs') -> str:
+    """The demo spec's rows (QUICK schedules unless SLURM_E2E_FULL=1), in a work root of the test's; the row to
+    cancel also saves a checkpoint every CHECKPOINT_EVERY iterations, so that it has one to resume from."""
     demo = Config.fromfile(DEMO_SPEC)
+    tasks = {r.name: r.task for r in load_spec(DEMO_SPEC).rows}
     rows = [dict(r) for r in demo.rows]
     for row in rows:
+        row['cfg_options'] = list(row.get('cfg_options', [])) + (
+            [] if os.environ.get('SLURM_E2E_FULL') else QUICK[tasks[row['name']]])
         if row['name'] == CANCELLED:
-            row['cfg_options'] = [f'default_hooks.checkpoint.interval={CHECKPOINT_EVERY}']
-    path = tmp_path / 'demo_synthetic_slurm.py'
-    path.write_text(f'table = {demo.table!r}\nwork_root = {str(tmp_path / "runs")!r}\nseeds = {list(demo.seeds)!r}\n'
-                    f'env = {dict(DATA_ROOT=data_root)!r}\nrows = {rows!r}\n')
+            row['cfg_options'].append(f'default_hooks.checkpoint.interval={CHECKPOINT_EVERY}')
+    path = tmp_path / f'demo_synthetic_{work_root}.py'
+    path.write_text(f'table = {demo.table!r}\nwork_root = {str(tmp_path / work_root)!r}\n'
+                    f'seeds = {list(demo.seeds)!r}\nenv = {dict(DATA_ROOT=data_root)!r}\nrows = {rows!r}\n')
     return str(path)
 
 
@@ -207,8 +218,13 @@ def test_demo_spec_through_slurm(cluster, tmp_path):
         assert run['status'] == 'done' and metric[row['task']] in run['metrics'], (row['name'], run)
     for label in ('ResNet-18-B standard', 'ResNet-18-D + cos + ls + mixup'):
         assert label in status.stdout, status.stdout
-    cpu = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
-    model = next((ln.split(':', 1)[1].strip() for ln in cpu.splitlines() if ln.startswith('Model name')), '?')
+    from tricks_mm.utils.machine import cpu_description
     print(f'\nslurm wall time of the demo spec: {first_round:.0f} s to the cancel and the empty queue, '
-          f'{second_round:.0f} s for the resubmitted row; {first_round + second_round:.0f} s in all ({model})\n'
-          + status.stdout)
+          f'{second_round:.0f} s for the resubmitted row; {first_round + second_round:.0f} s in all '
+          f'({cpu_description()})\n' + status.stdout)
+    if os.environ.get('SLURM_E2E_LOCAL'):  # the same spec, one row after another in one process tree
+        local_spec = _spec(tmp_path, _demo_data(), work_root='local')
+        started = time.time()
+        assert_ok(_run([sys.executable, osp.join(REPO, 'tools', 'reproduce.py'), local_spec, '--no-table'],
+                       dict(env, OMP_NUM_THREADS='2'), timeout=TIMEOUT))
+        print(f'local backend, same spec: {time.time() - started:.0f} s ({cpu_description()})')
