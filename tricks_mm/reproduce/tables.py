@@ -280,8 +280,9 @@ def write_report(results_path: str, out_dir: Optional[str] = None, paper_path: O
     corr = [[c['header']] + [_fmt(c[side][k], '{:+.2f}') for side in ('ours', 'paper') for k in ('spearman', 'kendall')]
             + [f"{c['ours']['n']} / {c['paper']['n']}"] for c in rank_correlations(table['lines'])]
     parts += ['', '### Rank correlation with classifier top-1', '',
-              'Over the lines above that have both numbers (ours: means over the done seeds); at least 3 lines '
-              'are needed. With 4 lines Kendall\'s τ is one of 0, ±1/3, ±2/3, ±1.', '',
+              'Over the classifiers above that have a transfer row of the task (ours: means over the done seeds, '
+              'where both numbers exist; the paper: the same rows); at least 3 points are needed. With 4 points '
+              'Kendall\'s τ is one of 0, ±1/3, ±2/3, ±1.', '',
               markdown_table(['Downstream', 'Spearman ours', 'Kendall ours', 'Spearman paper', 'Kendall paper',
                               'lines ours / paper'], corr)]
     parts += ['', '### Runs', '', render_summary_markdown(run_summary(results))]
