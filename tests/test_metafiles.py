@@ -239,3 +239,32 @@ def test_small_real_spec_is_the_protocol(env):
             mirrors = {m['Row'] for m in _declared(osp.basename(r.config)[:-3])['Mirrors']}
             variant = {'ResNet-50': 'A', 'ResNet-50-B': 'B', 'ResNet-50-C': 'C', 'ResNet-50-D': 'D'}
             assert r.paper_row in mirrors | {variant[m] for m in mirrors if m in variant}, r
+
+
+def _gen_tool():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('gen_readme_tables', osp.join(REPO, 'tools/misc/gen_readme_tables.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_tables_of_readme_and_small_scale_doc_are_up_to_date():
+    for name, (text, new) in _gen_tool().generated().items():
+        assert new == text, f'{name} drifted from its sources: run python tools/misc/gen_readme_tables.py'
+
+
+def test_small_scale_results_blocks(tmp_path):
+    """README gets the transfer table of the generated report, the protocol document the whole report."""
+    tool = _gen_tool()
+    assert tool.results_blocks(str(tmp_path)) == {}  # before the first report
+    report = tmp_path / tool.RESULTS
+    report.parent.mkdir(parents=True)
+    report.write_text('## Transfer results: t\n\nSpec `s.py`.\n\n| Backbone | Top-1 ours |\n|---|---:|\n| B | 57.35 |\n\n'
+                      '### Rank correlation with classifier top-1\n\n| Downstream |\n\n### Runs\n\n| Row |\n')
+    blocks = tool.results_blocks(str(tmp_path))
+    assert blocks['small-real-transfer'].startswith('Spec `s.py`.\n\n| Backbone | Top-1 ours |')
+    assert '| B | 57.35 |' in blocks['small-real-transfer'] and 'Rank' not in blocks['small-real-transfer']
+    assert tool.DOC in blocks['small-real-transfer']
+    assert blocks['small-real-report'].startswith('Spec') and '### Runs' in blocks['small-real-report']
+    assert 'Transfer results: t' not in blocks['small-real-report']
