@@ -59,6 +59,9 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
         assert record.precision in ('fp32', 'bf16', 'fp32 (bf16 wrapper; no native bf16)')
         assert all(p['precision'] == record.precision for p in record.parts if 'precision' in p)
     assert 'accuracy/top1' in first.metrics and 'pascal_voc/mAP' in det.metrics
+    head = subprocess.run(['git', '-C', REPO, 'rev-parse', 'HEAD'], capture_output=True, text=True).stdout.strip()
+    if head:  # the code that ran, recorded with the run (a git checkout)
+        assert first.commit.split('+')[0] == head and det.commit.split('+')[0] == head
     assert [len(r.runs) for r in results.rows] == [2, 1]
     # the committed copy: the record and the scalars of every session (the resumed row had two), compacted
     saved = tmp_path / 'committed' / 'cls' / 'seed0'

@@ -44,6 +44,7 @@ class Run:
     parts: List[dict] = field(default_factory=list)
     wall_time_s: Optional[float] = None
     cpu: Optional[str] = None
+    commit: Optional[str] = None  # the code that ran: git commit of the checkout, '+dirty' with local changes
     precision: Optional[str] = None
     metrics: Dict[str, Any] = field(default_factory=dict)
     checkpoint: Optional[str] = None
@@ -72,7 +73,7 @@ class Run:
     def to_dict(self) -> dict:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != 'extra'}
         for key in ('returncode', 'teacher_from', 'backend', 'job_id', 'log', 'scalars', 'test_command',
-                    'checkpoint', 'wall_time_s', 'end'):
+                    'checkpoint', 'wall_time_s', 'end', 'commit'):
             if out[key] is None:
                 del out[key]
         if not out['parents']:

@@ -178,6 +178,21 @@ def _closed_parts(previous: Optional[Run], run_dir: str) -> List[dict]:
     return parts
 
 
+def code_version(repo: str = REPO) -> Optional[str]:
+    """The git commit of the checkout the tools run from, with ``+dirty`` when tracked files differ from it;
+    None outside a git checkout (an installed wheel)."""
+    def git(*args):
+        return subprocess.run(['git', '-C', repo] + list(args), capture_output=True, text=True, timeout=30)
+    try:
+        head = git('rev-parse', 'HEAD')
+        if head.returncode != 0:
+            return None
+        dirty = git('status', '--porcelain', '--untracked-files=no').stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return head.stdout.strip() + ('+dirty' if dirty else '')
+
+
 def _die_with_parent(parent: int):
     """``preexec_fn``: the kernel sends SIGTERM to the child when the runner dies (Linux prctl)."""
     def preexec():
@@ -543,7 +558,7 @@ class Runner:
                      init_from=row.init_from, teacher_from=row.teacher_from, work_dir=run_dir, command=train,
                      resumed=resumed, status='running', start=_iso(started.timestamp()), parts=parts,
                      parents=parent_ends, backend=self.backend.name, job_id=os.environ.get('SLURM_JOB_ID'),
-                     **machine)
+                     commit=code_version(), **machine)
 
         def close(status, **extra):
             end = datetime.datetime.now()
