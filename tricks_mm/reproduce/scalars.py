@@ -62,11 +62,14 @@ def _is_training(tags) -> bool:
 def _add_json(path: str, out: Scalars) -> None:
     for record in _json_lines(path):
         step = record.pop('step', None)
+        if step is None:
+            continue
         training = _is_training(record)
-        for tag, value in record.items() if step is not None else ():
+        for tag, value in record.items():
+            if tag in SHARED_TAGS and not training:
+                tag = f'val/{tag}'
             try:
-                out.setdefault(f'val/{tag}' if tag in SHARED_TAGS and not training else tag, {})[int(step)] = \
-                    float(value)
+                out.setdefault(tag, {})[int(step)] = float(value)
             except (TypeError, ValueError):
                 pass
 
