@@ -213,19 +213,21 @@ def plot_transfer(results, paper: dict, out_path: str) -> str:
     nrows = 2 if any(theirs.values()) else 1
     fig = Figure(figsize=(5.5 * len(keys), 4.2 * nrows), layout='constrained')
     for i, key in enumerate(keys):
-        ylabel = {'voc_mAP': 'VOC07 test mAP (%)', 'ade_mIoU': 'ADE20K mIoU (%)'}[key]
+        # our data sets are the spec's (e.g. BCCD, CamVid at small scale); the paper's are VOC07 and ADE20K
+        ylabel = {'voc_mAP': 'detection mAP, VOC07 metric (%)', 'ade_mIoU': 'segmentation mIoU (%)'}[key]
         ax = fig.add_subplot(nrows, len(keys), i + 1)
         _scatter(ax, [(ln['label'], ln['ours']['top1'].mean, ln['ours'][key].mean) for ln in ours[key]], 'C0', 'o',
                  'ours')
-        ax.set(title=f'Ours: {ylabel.split(" (")[0]} vs backbone top-1', ylabel=ylabel)
+        ax.set(title=f'Ours: {ylabel.split(",")[0].split(" (")[0]} vs backbone top-1', ylabel=ylabel,
+               xlabel='classifier top-1 (%)')
         if nrows == 2:
             ax = fig.add_subplot(nrows, len(keys), len(keys) + i + 1)
             if theirs[key]:
                 _scatter(ax, theirs[key], 'C3', 's', 'paper (arXiv v2)')
             else:
                 ax.text(0.5, 0.5, 'no paper numbers for these rows', ha='center', va='center', transform=ax.transAxes)
-            ax.set(title=f'Paper (Table {8 if key == "voc_mAP" else 9})', ylabel=ylabel)
-        ax.set_xlabel('ImageNet top-1 (%)')
+            ax.set(title=f'Paper (Table {8 if key == "voc_mAP" else 9})', xlabel='ImageNet top-1 (%)',
+                   ylabel={'voc_mAP': 'VOC07 test mAP (%)', 'ade_mIoU': 'ADE20K mIoU (%)'}[key])
     return _save(fig, out_path)
 
 
