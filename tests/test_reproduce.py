@@ -98,6 +98,9 @@ def test_resume_skip_and_tables(tiny_spec, tmp_path, synthetic_root, capfd, monk
     ([dict(name='cls', config=CLS, lr=0.1)], "unknown keys ['lr']"),
     ([dict(name='cls', config='configs/nope.py')], 'config configs/nope.py does not exist'),
     ([dict(name='a', config=DET), dict(name='b', config=DET, init_from='a')], 'a backbone comes from a classifier row'),
+    ([dict(name='b', config=CLS, compare_to='a')], "compared with 'a', which is not a row listed before"),
+    ([dict(name='a', config=DET), dict(name='b', config=CLS, compare_to='a')],
+     'a comparison row comes from a classifier row'),
 ])
 def test_spec_errors_say_what_is_wrong(tmp_path, rows, message):
     with pytest.raises(SpecError, match=None) as err:

@@ -285,7 +285,7 @@ def test_runs_table_total_is_the_seeds_to_run():
 def test_rank_correlations_by_hand(tmp_path):
     """Spearman and Kendall (tau-b, ties) between top-1 and each downstream metric, ours over the classifiers
     with a transfer row, the paper's over the same rows (a classifier without transfer rows is left out)."""
-    from tricks_mm.reproduce.tables import write_report
+    from tricks_mm.reproduce.report import write_report
     top1, mAP, mIoU, aAcc = [60.0, 62.0, 64.0, 66.0], [0.40, 0.45, 0.43, 0.50], [33, 32, 31, 30], [80, 80, 81, 82]
     rows = []
     for k, paper_row in enumerate(['B-standard', 'D-efficient', '+smooth', '+mixup w/o distill']):
@@ -307,7 +307,7 @@ def test_rank_correlations_by_hand(tmp_path):
 
 
 def test_rank_correlations_need_three_points(fake, tmp_path):
-    from tricks_mm.reproduce.tables import write_report
+    from tricks_mm.reproduce.report import write_report
     md = write_report(fake['path'], str(tmp_path))['markdown'].splitlines()
     assert '| VOC mAP | – | – | – | – | 1 / 1 |' in md, md  # det_d failed: one point on our side
     assert '| ADE mIoU | – | – | – | – | 2 / 1 |' in md, md  # cls_d has no paper row

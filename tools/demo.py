@@ -15,7 +15,7 @@ import time
 
 from tricks_mm.reproduce.plots import make_plots
 from tricks_mm.reproduce.runner import REPO, Runner, SpecError, load_spec
-from tricks_mm.reproduce.tables import write_report
+from tricks_mm.reproduce.report import write_report
 
 SYNTHETIC_ROOT = osp.join(REPO, 'data', 'demo_synthetic')
 REAL_FOLDERS = ('imagenette', 'bccd', 'camvid-ade')  # what configs/reproduce/small_real.py reads

@@ -32,7 +32,7 @@ import os.path as osp
 import sys
 
 from tricks_mm.reproduce.runner import Local, Runner, SlurmStep, SpecError, Torchrun, load_spec
-from tricks_mm.reproduce.tables import write_report
+from tricks_mm.reproduce.report import write_report
 
 
 def count(text):

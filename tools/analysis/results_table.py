@@ -9,7 +9,7 @@ See :mod:`tricks_mm.reproduce.tables` for the conventions (done runs only, mean 
 import argparse
 import sys
 
-from tricks_mm.reproduce.tables import write_report
+from tricks_mm.reproduce.report import write_report
 
 
 def main(argv=None):

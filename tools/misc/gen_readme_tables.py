@@ -9,7 +9,7 @@ outside the markers is left alone. Sources, one place per fact:
 * README.md's config tables (NAME: imagenet, imagenette, voc-fpn, voc-c4, ade20k, small): the metafiles
   (configs/*/metafile.yml), where the paper's rows, their configs and the paper's numbers are declared.
 * the small-scale results (README.md: ``small-real-transfer``, the Tables 8/9 layout; the protocol document:
-  ``small-real-report``, with the rank correlations and the runs): ``docs/small_real/results_table.md``, which
+  ``small-real-report``, with the rank correlations, Tables 5/6, the reading and the runs): ``docs/small_real/results_table.md``, which
   ``tools/analysis/results_table.py`` writes from the committed runs (docs/small_scale_reproduction.md, Commands).
 """
 import argparse
@@ -31,7 +31,8 @@ def results_blocks(repo: str = REPO) -> dict:
     with open(path, encoding='utf-8') as f:
         body = f.read().strip().split('\n', 1)[1].strip()  # the report's own title goes
     transfer = body.split('\n### ', 1)[0].strip()
-    return {'small-real-transfer': transfer + f'\n\nCorrelations, every run and its wall time: [`{DOC}`]({DOC}).',
+    return {'small-real-transfer': transfer + f'\n\nCorrelations, Tables 5 and 6, the reading against the seed spread, '
+                                              f'every run and its wall time: [`{DOC}`]({DOC}).',
             'small-real-report': body}
 
 

@@ -96,11 +96,12 @@ class Row:
     label: Optional[str] = None
     amp: bool = False
     seeds: Optional[List[int]] = None
+    compare_to: Optional[str] = None  # the classifier row a line beyond the paper's tables is read against
     runs: List[Run] = field(default_factory=list)
     extra: Dict[str, Any] = field(default_factory=dict)
 
     SPEC_KEYS = ('name', 'config', 'init_from', 'teacher_from', 'teacher_seed', 'cfg_options', 'paper_row', 'label',
-                 'amp', 'seeds')
+                 'amp', 'seeds', 'compare_to')
 
     @property
     def title(self) -> str:
@@ -131,6 +132,8 @@ class Row:
             out.update(teacher_from=self.teacher_from, teacher_seed=self.teacher_seed)
         if self.seeds is not None:
             out['seeds'] = list(self.seeds)
+        if self.compare_to:
+            out['compare_to'] = self.compare_to
         return dict(out, runs=[r.to_dict() for r in self.runs])
 
 

@@ -105,7 +105,9 @@ def load_spec(path: str, work_root: Optional[str] = None, seeds: Optional[List[i
         if not osp.isfile(_repo_path(row.config)):
             raise SpecError(f'{path}: row {row.name!r}: config {row.config} does not exist')
         row.task = TASK_BY_SCOPE.get(Config.fromfile(_repo_path(row.config)).get('default_scope'), 'cls')
-        for key, what in (('init_from', 'initialised from'), ('teacher_from', 'distilled from')):
+        for key, what, noun in (('init_from', 'initialised from', 'backbone'),
+                                ('teacher_from', 'distilled from', 'teacher'),
+                                ('compare_to', 'compared with', 'comparison row')):
             parent = getattr(row, key)
             if parent is None:
                 continue
@@ -114,7 +116,7 @@ def load_spec(path: str, work_root: Optional[str] = None, seeds: Optional[List[i
                                 'before it (rows run in the order written)')
             if seen[parent].task != 'cls':
                 raise SpecError(f'{path}: row {row.name!r}: {key} {parent!r} is a {seen[parent].task} row; a '
-                                f'{"backbone" if key == "init_from" else "teacher"} comes from a classifier row')
+                                f'{noun} comes from a classifier row')
         if row.teacher_from and row.teacher_seed not in spec.row_seeds(seen[row.teacher_from]):
             raise SpecError(f'{path}: row {row.name!r}: teacher_seed {row.teacher_seed} is not a seed of row '
                             f'{row.teacher_from!r} ({spec.row_seeds(seen[row.teacher_from])})')
@@ -640,7 +642,8 @@ class Runner:
             rows.append(Row(name=spec_row.name, config=spec_row.config, task=spec_row.task,
                             init_from=spec_row.init_from, teacher_from=spec_row.teacher_from,
                             teacher_seed=spec_row.teacher_seed, paper_row=spec_row.paper_row,
-                            label=spec_row.title, seeds=self.spec.row_seeds(spec_row), runs=runs))
+                            label=spec_row.title, seeds=self.spec.row_seeds(spec_row),
+                            compare_to=spec_row.compare_to, runs=runs))
         results = Results(spec=self.spec.path, table=self.spec.table, seeds=self.spec.seeds, rows=rows)
         write_json(osp.join(self.spec.work_root, 'results.json'), results.to_dict())
         return results

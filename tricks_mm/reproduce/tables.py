@@ -2,7 +2,8 @@
 
 Reads the ``results.json`` of ``tools/reproduce.py``: rows (``task`` cls/det/seg) with their runs (one per
 seed). A det/seg row names the classifier row that initialised its backbone (``init_from``), so each
-classifier row is one line: top-1, VOC mAP, ADE mIoU and pixel accuracy, ours next to the paper's.
+classifier row with a transfer row is one line: top-1, VOC mAP, ADE mIoU and pixel accuracy, ours next to
+the paper's (the classifier rows without one are in the Tables 5/6 layout, :mod:`.paper_layout`).
 
 * Only ``done`` runs are aggregated: mean, ± the sample std (ddof=1) from two runs on.
 * Percent as in the paper: mmdet's ``pascal_voc/mAP`` (a fraction) is multiplied by 100.
@@ -15,8 +16,6 @@ import datetime
 import io
 import json
 import math
-import os
-import os.path as osp
 from collections import Counter
 from typing import Dict, List, NamedTuple, Optional
 
@@ -95,8 +94,9 @@ def paper_values(paper: dict, paper_row: Optional[str]) -> Dict[str, Optional[fl
 
 
 def transfer_lines(results, paper: dict) -> dict:
-    """``{'lines': [...], 'notes': [...]}``: one line per classifier row, in spec order, with ``label``,
-    ``row``, ``paper_row``, ``det_row``, ``seg_row``, ``ours`` (key -> :class:`Stat` or None) and ``paper``."""
+    """``{'lines': [...], 'notes': [...]}``: one line per classifier row that a det or seg row is initialised
+    from, in spec order, with ``label``, ``row``, ``paper_row``, ``det_row``, ``seg_row``, ``ours`` (key ->
+    :class:`Stat` or None) and ``paper``."""
     rows = Results.coerce(results).rows
     cls_names = {r.name for r in rows if r.task == 'cls'}
     feeds, notes = {}, []  # (classifier name, task) -> rows initialised from it, in file order
@@ -108,6 +108,8 @@ def transfer_lines(results, paper: dict) -> dict:
                          'classifier row here: not in the table.')
     lines = []
     for cls_row in (r for r in rows if r.task == 'cls'):
+        if not feeds.get((cls_row.name, 'det')) and not feeds.get((cls_row.name, 'seg')):
+            continue
         picked = {'cls': cls_row}
         for task in ('det', 'seg'):
             fed = feeds.get((cls_row.name, task), [])
@@ -182,12 +184,14 @@ def rank_correlations(lines: List[dict]) -> List[dict]:
     return out
 
 
-def markdown_table(header: List[str], body: List[List[str]], text_columns: int = 1) -> str:
-    """A GitHub Markdown table; the first ``text_columns`` are left-aligned, the others right-aligned."""
+def markdown_table(header: List[str], body: List[List[str]], text_columns: int = 1, text_last: int = 0) -> str:
+    """A GitHub Markdown table; the first ``text_columns`` and the last ``text_last`` columns are left-aligned,
+    the others right-aligned."""
     def line(cells):
         return '| ' + ' | '.join(str(c).replace('|', '\\|').replace('\n', ' ') for c in cells) + ' |'
 
-    align = '|' + '|'.join(['---'] * text_columns + ['---:'] * (len(header) - text_columns)) + '|'
+    numbers = len(header) - text_columns - text_last
+    align = '|' + '|'.join(['---'] * text_columns + ['---:'] * numbers + ['---'] * text_last) + '|'
     return '\n'.join([line(header), align] + [line(cells) for cells in body])
 
 
@@ -260,37 +264,3 @@ def render_summary_markdown(summary: List[dict]) -> str:
         text += '\n\nCPU: ' + '; '.join(cpus) + ' (speed and precision depend on it: bf16 rows train in fp32 ' \
                 'on CPUs without native bf16).'
     return text + f"\n\nTotal wall time: {fmt_duration(sum(s['wall_time_s'] or 0 for s in summary))}"
-
-
-def write_report(results_path: str, out_dir: Optional[str] = None, paper_path: Optional[str] = None) -> dict:
-    """Write ``results_table.md`` (the table, its notes, the runs) and ``results_table.csv`` (default: next to
-    the results file). Returns ``{'markdown', 'csv', 'md_path', 'csv_path'}``."""
-    results = Results.coerce(load_json(results_path))
-    table = transfer_lines(results, load_paper(paper_path))
-    header = ['Backbone'] + [h for m in METRICS.values() for h in (m.header, m.paper_header)]
-    body = [[ln['label']] + [_fmt(v) for key in METRICS for v in (ln['ours'][key], ln['paper'][key])]
-            for ln in table['lines']]
-    title = '## Transfer results in the layout of Tables 8/9 (Section 6)'
-    parts = [title + (f': {results.table}' if results.table else ''), '',
-             f'Spec `{results.spec}`, seeds {results.seeds}. Mean ± sample std over the done runs (no ± for a '
-             f'single run), percent (VOC mAP x100); paper numbers: arXiv:1812.01187v2; {DASH} = no value.', '',
-             markdown_table(header, body)]
-    if table['notes']:
-        parts += [''] + [f'- {n}' for n in table['notes']]
-    corr = [[c['header']] + [_fmt(c[side][k], '{:+.2f}') for side in ('ours', 'paper') for k in ('spearman', 'kendall')]
-            + [f"{c['ours']['n']} / {c['paper']['n']}"] for c in rank_correlations(table['lines'])]
-    parts += ['', '### Rank correlation with classifier top-1', '',
-              'Over the classifiers above that have a transfer row of the task (ours: means over the done seeds, '
-              'where both numbers exist; the paper: the same rows); at least 3 points are needed. With 4 points '
-              'Kendall\'s τ is one of 0, ±1/3, ±2/3, ±1.', '',
-              markdown_table(['Downstream', 'Spearman ours', 'Kendall ours', 'Spearman paper', 'Kendall paper',
-                              'lines ours / paper'], corr)]
-    parts += ['', '### Runs', '', render_summary_markdown(run_summary(results))]
-    report = dict(markdown='\n'.join(parts) + '\n', csv=_transfer_csv(table['lines']))
-    out_dir = out_dir or osp.dirname(osp.abspath(results_path))
-    os.makedirs(out_dir, exist_ok=True)
-    for ext, key in (('md', 'markdown'), ('csv', 'csv')):
-        report[f'{ext}_path'] = osp.join(out_dir, f'results_table.{ext}')
-        with open(report[f'{ext}_path'], 'w', encoding='utf-8', newline='') as f:
-            f.write(report[key])
-    return report
